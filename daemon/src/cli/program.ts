@@ -1,0 +1,16 @@
+import { createRequire } from 'node:module';
+import { Command } from 'commander';
+import { healthCommand } from './health-command.js';
+import { upCommand } from './up-command.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+export function buildProgram(): Command {
+  return new Command('mesolite')
+    .description('A Mesos cluster in a box: master, agent, Marathon, Chronos and Aurora.')
+    .version(version)
+    .showHelpAfterError()
+    .addCommand(upCommand())
+    .addCommand(healthCommand());
+}

@@ -1,0 +1,55 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  LogController,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { Logger } from 'pino';
+import { MesoliteError } from '../errors.js';
+import { registerLenientJsonParser } from './empty-json-parser.js';
+import { healthRoutes } from './health-routes.js';
+
+export interface ServerOptions {
+  logger: Logger;
+}
+
+export type MesoliteServer = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/**
+ * Builds the daemon's fastify app: one instance whose features are registered as
+ * encapsulated plugins. Listening is left to the caller so tests can `inject`.
+ */
+export function buildServer(options: ServerOptions): MesoliteServer {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    // Clients join paths as strings (`/v2/apps//group/app`); Marathon treats the
+    // doubled slash as one, and so do we.
+    routerOptions: { ignoreDuplicateSlashes: true },
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerLenientJsonParser(app);
+
+  app.setErrorHandler((error: Error, request, reply) => {
+    if (error instanceof MesoliteError) {
+      reply.code(error.statusCode).send({ code: error.code, message: error.message });
+      return;
+    }
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    reply.code(status).send({ message: error.message });
+  });
+
+  app.register(healthRoutes);
+  return app;
+}

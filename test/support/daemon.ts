@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  createLogger,
+  type RunningDaemon,
+  resolveDaemonOptions,
+  startDaemon,
+} from '@mesolite/daemon';
+
+export const CLI_PATH = resolve(import.meta.dirname, '../../daemon/dist/cli/main.js');
+
+export interface TestDaemon extends RunningDaemon {
+  readonly workDir: string;
+}
+
+/** A daemon in this process on a free loopback port with a throwaway work dir. */
+export async function startTestDaemon(): Promise<TestDaemon> {
+  const workDir = await mkdtemp(join(tmpdir(), 'mesolite-test-'));
+  const options = resolveDaemonOptions({ port: 0, workDir, logLevel: 'silent' });
+  const daemon = await startDaemon(options, createLogger('silent'));
+  return {
+    ...daemon,
+    workDir,
+    async stop() {
+      await daemon.stop();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `mesolite` binary to completion. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
