@@ -1,43 +1,103 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Server as SocketServer } from 'socket.io';
 import type { DaemonOptions } from './config/daemon-options.js';
 import { WorkDirError } from './errors.js';
 import type { Logger } from './logger.js';
+import { attachAgentChannel } from './master/agent-channel.js';
+import { masterRoutes } from './master/http/routes.js';
+import { Master } from './master/master.js';
+import { buildMasterInfo } from './master/master-info.js';
 import { buildServer, type MesoliteServer } from './server/app.js';
+import { LevelStore } from './store/level-store.js';
 
 export interface RunningDaemon {
   /** The base URL the daemon serves, with the port actually bound. */
   readonly url: string;
   readonly server: MesoliteServer;
+  readonly master: Master;
   stop(): Promise<void>;
 }
 
+/** Tunables tests shorten; everything else comes from DaemonOptions. */
+export interface DaemonTuning {
+  heartbeatIntervalSeconds?: number;
+  agentUnreachableTimeoutMs?: number;
+  agentReregisterTimeoutMs?: number;
+  offerTimeoutMs?: number;
+  allocationIntervalMs?: number;
+}
+
 /**
- * Starts the daemon: prepares the work dir, builds the server and listens. The
- * returned handle owns everything that was started; `stop` releases it all and is
- * safe to call more than once.
+ * Starts the daemon: opens the store in the work dir, recovers the master from it,
+ * and serves the APIs. The returned handle owns everything that was started; `stop`
+ * releases it all, in reverse order, and is safe to call more than once.
  */
-export async function startDaemon(options: DaemonOptions, logger: Logger): Promise<RunningDaemon> {
+export async function startDaemon(
+  options: DaemonOptions,
+  logger: Logger,
+  tuning: DaemonTuning = {},
+): Promise<RunningDaemon> {
   try {
     await mkdir(options.workDir, { recursive: true });
   } catch (err) {
     throw new WorkDirError(options.workDir, (err as Error).message);
   }
+  const store = await LevelStore.open(join(options.workDir, 'store'));
 
   const server = buildServer({ logger });
-  await server.listen({ host: options.host, port: options.port });
-  const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${host}:${port}`;
-  logger.info({ url, workDir: options.workDir }, 'mesolite daemon listening');
+  const io = new SocketServer(server.server, { serveClient: false });
+  const ip = options.host === 'localhost' ? '127.0.0.1' : options.host;
+  const master = new Master({
+    store: store.namespace('master'),
+    logger: logger.child({ component: 'master' }),
+    masterInfo: buildMasterInfo(ip, options.port),
+    flags: new Map([
+      ['ip', ip],
+      ['work_dir', options.workDir],
+      ['hostname_lookup', 'false'],
+    ]),
+    ...tuning,
+  });
+  try {
+    await server.register(masterRoutes(master));
+    await server.register(masterRoutes(master), { prefix: '/mesos' });
+    attachAgentChannel(io, master, logger.child({ component: 'agent-channel' }));
+    await server.listen({ host: options.host, port: options.port });
+    const address = server.server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    master.advertise(buildMasterInfo(ip, port));
+    master.flags.set('port', String(port));
+    await master.recover();
+    master.start();
+    const running = master;
 
-  let stopping: Promise<void> | undefined;
-  return {
-    url,
-    server,
-    stop() {
-      stopping ??= server.close().then(() => logger.info('mesolite daemon stopped'));
-      return stopping;
-    },
-  };
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const url = `http://${host}:${port}`;
+    logger.info({ url, workDir: options.workDir }, 'mesolite daemon listening');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      server,
+      master: running,
+      stop() {
+        stopping ??= (async () => {
+          await running.stop();
+          io.disconnectSockets(true);
+          io.engine.close();
+          await server.close();
+          await store.close();
+          logger.info('mesolite daemon stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await master.stop().catch(() => undefined);
+    io.engine.close();
+    await server.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw err;
+  }
 }

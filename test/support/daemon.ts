@@ -16,12 +16,18 @@ export interface TestDaemon extends RunningDaemon {
 }
 
 /** A daemon in this process on a free loopback port with a throwaway work dir. */
-export async function startTestDaemon(): Promise<TestDaemon> {
+export async function startTestDaemon(tuning: DaemonTuning = {}): Promise<TestDaemon> {
   const workDir = await mkdtemp(join(tmpdir(), 'mesolite-test-'));
   const options = resolveDaemonOptions({ port: 0, workDir, logLevel: 'silent' });
-  const daemon = await startDaemon(options, createLogger('silent'));
+  const daemon = await startDaemon(
+    options,
+    createLogger(process.env.MESOLITE_TEST_LOG ?? 'silent'),
+    tuning,
+  );
   return {
-    ...daemon,
+    url: daemon.url,
+    server: daemon.server,
+    master: daemon.master,
     workDir,
     async stop() {
       await daemon.stop();

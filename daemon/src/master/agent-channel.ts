@@ -1,0 +1,82 @@
+/**
+ * The master's end of the agent channel: the socket.io namespace `/agents`. An
+ * agent registers (or re-registers with its id and tasks) and from then on the
+ * socket is its AgentLink. A dropped socket is a disconnected agent; socket.io's
+ * own ping/pong is the heartbeat that notices it.
+ */
+
+import type { Logger } from 'pino';
+import type { Namespace, Server, Socket } from 'socket.io';
+import { MesoliteError } from '../errors.js';
+import {
+  AGENT_NAMESPACE,
+  AgentStatusUpdate,
+  type AgentToMasterEvents,
+  type MasterToAgentEvents,
+  RegisterAgentRequest,
+} from '../protocol/agent-channel.js';
+import { validator } from '../protocol/validate.js';
+import type { AgentLink, Master } from './master.js';
+
+type AgentSocket = Socket<AgentToMasterEvents, MasterToAgentEvents>;
+
+const registerValidator = validator(RegisterAgentRequest, 'agent registration');
+const updateValidator = validator(AgentStatusUpdate, 'status update');
+
+function linkFor(socket: AgentSocket): AgentLink {
+  return {
+    runTask: (message) => socket.emit('run_task', message),
+    runTaskGroup: (message) => socket.emit('run_task_group', message),
+    killTask: (message) => socket.emit('kill_task', message),
+    shutdownFramework: (frameworkId) =>
+      socket.emit('shutdown_framework', { framework_id: { value: frameworkId } }),
+    acknowledge: (ack) => socket.emit('status_update_acknowledgement', ack),
+    frameworkMessage: (message) => socket.emit('framework_message', message),
+    disconnect: () => socket.disconnect(true),
+  };
+}
+
+export function attachAgentChannel(io: Server, master: Master, logger: Logger): Namespace {
+  const namespace = io.of(AGENT_NAMESPACE) as Namespace<AgentToMasterEvents, MasterToAgentEvents>;
+  namespace.on('connection', (socket: AgentSocket) => {
+    let agentId: string | undefined;
+    const link = linkFor(socket);
+
+    socket.on('register', (request, reply) => {
+      const answer = typeof reply === 'function' ? reply : () => undefined;
+      let parsed: RegisterAgentRequest;
+      try {
+        parsed = registerValidator.parse(request);
+      } catch (err) {
+        answer({ ok: false, code: (err as MesoliteError).code, message: (err as Error).message });
+        return;
+      }
+      master.registerAgent(parsed, link).then(
+        (result) => {
+          agentId = result.agentId;
+          answer({ ok: true, agent_id: { value: result.agentId }, master_info: master.masterInfo });
+        },
+        (err: unknown) => {
+          const code = err instanceof MesoliteError ? err.code : 'MESOLITE_ERR_INTERNAL';
+          logger.warn({ err }, 'agent registration refused');
+          answer({ ok: false, code, message: (err as Error).message });
+        },
+      );
+    });
+
+    socket.on('status_update', (update) => {
+      if (!agentId) return;
+      if (!updateValidator.check(update)) {
+        master.counters.invalidStatusUpdates++;
+        logger.warn({ agentId }, 'dropped a malformed status update');
+        return;
+      }
+      master.statusUpdate(agentId, update);
+    });
+
+    socket.on('disconnect', () => {
+      if (agentId) master.agentDisconnected(agentId, link);
+    });
+  });
+  return namespace;
+}

@@ -1,0 +1,75 @@
+/**
+ * POST /api/v1: the v1 operator API of the master. Read calls answer 200 with the
+ * JSON response; SUBSCRIBE streams SUBSCRIBED (the full state) and then every
+ * change as RecordIO-framed events; TEARDOWN and MARK_AGENT_GONE change state.
+ */
+import type { FastifyInstance } from 'fastify';
+import { OperatorCall } from '../../protocol/operator.js';
+import { encodeRecord } from '../../protocol/recordio.js';
+import { validator } from '../../protocol/validate.js';
+import { BadCallError, UnsupportedCallError } from '../errors.js';
+import type { Master } from '../master.js';
+import { renderOperatorResponse } from '../render/operator-responses.js';
+import { acceptsJson, sendMesosError } from './mesos-reply.js';
+
+const callValidator = validator(OperatorCall, 'master::Call');
+
+export function operatorEndpoint(master: Master) {
+  return async function routes(app: FastifyInstance): Promise<void> {
+    app.route({
+      method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+      url: '/api/v1',
+      handler: async (_request, reply) => {
+        reply.code(405).header('allow', 'POST').type('text/plain').send('Expecting a POST request');
+      },
+    });
+
+    app.post('/api/v1', async (request, reply) => {
+      try {
+        master.assertRecovered();
+        if (!acceptsJson(request)) {
+          reply.code(406).type('text/plain').send("Expecting 'Accept' to allow application/json");
+          return;
+        }
+        if (request.body === undefined) throw new BadCallError('Expecting a request body');
+        const call = callValidator.parse(request.body);
+        master.counters.operatorCalls++;
+
+        switch (call.type) {
+          case 'SUBSCRIBE': {
+            reply.hijack();
+            const raw = reply.raw;
+            raw.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+            const unsubscribe = master.subscribeOperator((event) => raw.write(encodeRecord(event)));
+            raw.on('close', unsubscribe);
+            return;
+          }
+          case 'TEARDOWN': {
+            const teardown = call.teardown;
+            if (!teardown) throw new BadCallError("Expecting 'teardown' to be present");
+            await master.removeFramework(
+              teardown.framework_id.value,
+              'operator asked for teardown',
+            );
+            reply.code(200).send();
+            return;
+          }
+          case 'MARK_AGENT_GONE': {
+            const gone = call.mark_agent_gone;
+            if (!gone) throw new BadCallError("Expecting 'mark_agent_gone' to be present");
+            await master.markAgentGone(gone.agent_id.value);
+            reply.code(200).send();
+            return;
+          }
+          default: {
+            const response = renderOperatorResponse(call.type, master, { now: Date.now() });
+            if (!response) throw new UnsupportedCallError(call.type);
+            reply.code(200).type('application/json').send(response);
+          }
+        }
+      } catch (err) {
+        sendMesosError(reply, err);
+      }
+    });
+  };
+}
