@@ -3,12 +3,13 @@
  * bare node:http server answering the same empty 200, driven by the same client in
  * the same process. The ratio is the framework's overhead on this machine.
  */
+
+import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, resolveDaemonOptions, startDaemon } from '@mesolite/daemon';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger, resolveDaemonOptions, startDaemon } from '@mesolite/daemon';
 import type { BenchFigures } from './run.ts';
 
 const REQUESTS = 20_000;

@@ -26,6 +26,7 @@ export interface DaemonTuning {
   agentReregisterTimeoutMs?: number;
   offerTimeoutMs?: number;
   allocationIntervalMs?: number;
+  agentToken?: string;
 }
 
 /**
@@ -46,7 +47,13 @@ export async function startDaemon(
   const store = await LevelStore.open(join(options.workDir, 'store'));
 
   const server = buildServer({ logger });
-  const io = new SocketServer(server.server, { serveClient: false });
+  // Agents are noticed gone within 10 s by socket.io's own ping; with the master's
+  // 20 s grace after that, a vanished agent is unreachable within 30 s (Mesos: 75 s).
+  const io = new SocketServer(server.server, {
+    serveClient: false,
+    pingInterval: 5000,
+    pingTimeout: 5000,
+  });
   const ip = options.host === 'localhost' ? '127.0.0.1' : options.host;
   const master = new Master({
     store: store.namespace('master'),

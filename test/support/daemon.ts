@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   createLogger,
+  type DaemonTuning,
   type RunningDaemon,
   resolveDaemonOptions,
   startDaemon,

@@ -29,7 +29,8 @@ import type {
 } from '../protocol/mesos.js';
 import { isTerminal, TASK_STATES } from '../protocol/mesos.js';
 import type { OperatorEvent } from '../protocol/operator.js';
-import type { SchedulerCall, SchedulerEvent } from '../protocol/scheduler.js';
+import { SchedulerCall, type SchedulerEvent } from '../protocol/scheduler.js';
+import { validator } from '../protocol/validate.js';
 import type { Store } from '../store/store.js';
 import { Allocator } from './allocator/allocator.js';
 import {
@@ -121,6 +122,9 @@ type OperatorSink = (event: OperatorEvent) => void;
 
 const DEFAULT_REFUSE_SECONDS = 5;
 
+// Every transport (HTTP, in-process) gets the same validation, here.
+const schedulerCall = validator(SchedulerCall, 'scheduler::Call');
+
 function emptyTaskCounts(): Record<TaskState, number> {
   return Object.fromEntries(TASK_STATES.map((state) => [state, 0])) as Record<TaskState, number>;
 }
@@ -197,7 +201,7 @@ export class Master implements ClusterView {
     this.options = {
       heartbeatIntervalSeconds: options.heartbeatIntervalSeconds ?? 15,
       allocationIntervalMs: options.allocationIntervalMs ?? 1000,
-      agentUnreachableTimeoutMs: options.agentUnreachableTimeoutMs ?? 30_000,
+      agentUnreachableTimeoutMs: options.agentUnreachableTimeoutMs ?? 20_000,
       agentReregisterTimeoutMs: options.agentReregisterTimeoutMs ?? 60_000,
       maxCompletedTasks: options.maxCompletedTasks ?? 1000,
       maxCompletedFrameworks: options.maxCompletedFrameworks ?? 50,
@@ -361,6 +365,7 @@ export class Master implements ClusterView {
   ): Promise<FrameworkConnection & { frameworkId: string }> {
     this.assertRecovered();
     this.counters.schedulerCalls++;
+    schedulerCall.parse(call);
     const subscribe = call.subscribe;
     if (call.type !== 'SUBSCRIBE' || !subscribe) {
       throw new BadCallError("Expecting 'subscribe' to be present");
@@ -470,6 +475,7 @@ export class Master implements ClusterView {
   async call(call: SchedulerCall, streamId: string | undefined): Promise<void> {
     this.assertRecovered();
     this.counters.schedulerCalls++;
+    schedulerCall.parse(call);
     if (call.type === 'SUBSCRIBE')
       throw new BadCallError('SUBSCRIBE must be sent on its own stream');
     if (!streamId)

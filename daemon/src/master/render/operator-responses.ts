@@ -29,7 +29,7 @@ import {
   frameworkInfoWithDefaults,
   taskWithDefaults,
 } from './proto-defaults.js';
-import { type EndpointResource, sumResources, toEndpointFormat } from './resource-arithmetic.js';
+import { endpointResources } from './resource-arithmetic.js';
 import {
   agentActive,
   agentPid,
@@ -47,10 +47,6 @@ import {
  * (empty when the framework gave none), so it always appears.
  */
 export type V1FrameworkEntry = FrameworkEntry & { offer_constraints: Record<string, never> };
-
-function endpointResources(resources: Parameters<typeof sumResources>[0]): EndpointResource[] {
-  return sumResources(resources).map(toEndpointFormat);
-}
 
 /** One `GetAgents.Agent` (`createAgentResponse` in src/common/protobuf_utils.cpp). */
 export function agentEntry(view: ClusterView, agent: AgentRecord): AgentEntry {

@@ -152,3 +152,8 @@ export function toEndpointFormat(resource: Resource): EndpointResource {
   }
   return result;
 }
+
+/** A sum in the endpoint format: what GET_AGENTS and GET_FRAMEWORKS list. */
+export function endpointResources(resources: readonly Resource[]): EndpointResource[] {
+  return sumResources(resources).map(toEndpointFormat);
+}

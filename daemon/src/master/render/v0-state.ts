@@ -320,8 +320,9 @@ export function v0Task(view: ClusterView, task: Task): V0Task {
   if (task.labels !== undefined) result.labels = v0Labels(task.labels);
   if (task.discovery !== undefined) result.discovery = task.discovery;
   if (task.container !== undefined) result.container = containerWithDefaults(task.container);
-  if (task.health_check !== undefined)
+  if (task.health_check !== undefined) {
     result.health_check = healthCheckWithDefaults(task.health_check);
+  }
   return result;
 }
 
@@ -338,18 +339,18 @@ export function v0Offer(offer: Offer): V0Offer {
 
 /** `json(JSON::ObjectWriter*, const CommandInfo&)`: `shell` only when set, no default here. */
 function v0Command(command: CommandInfo | undefined): V0Command {
-  const result: V0Command = { argv: [], uris: [] };
-  if (command?.shell !== undefined) result.shell = command.shell;
-  if (command?.value !== undefined) result.value = command.value;
-  result.argv = [...(command?.arguments ?? [])];
-  if (command?.environment !== undefined) {
-    result.environment = environmentWithDefaults(command.environment);
-  }
-  result.uris = (command?.uris ?? []).map((uri) => ({
-    value: uri.value,
-    executable: uri.executable ?? false,
-  }));
-  return result;
+  return {
+    ...(command?.shell !== undefined ? { shell: command.shell } : {}),
+    ...(command?.value !== undefined ? { value: command.value } : {}),
+    argv: [...(command?.arguments ?? [])],
+    ...(command?.environment !== undefined
+      ? { environment: environmentWithDefaults(command.environment) }
+      : {}),
+    uris: (command?.uris ?? []).map((uri) => ({
+      value: uri.value,
+      executable: uri.executable ?? false,
+    })),
+  };
 }
 
 /** `json(JSON::ObjectWriter*, const ExecutorInfo&)` plus the `slave_id` the framework writer adds. */

@@ -118,11 +118,6 @@ export class ResourceBag {
     return bag;
   }
 
-  /** A bag holding one scalar, e.g. `ResourceBag.scalar('cpus', 0.5)`. */
-  static scalar(name: string, value: number, role: string = UNRESERVED): ResourceBag {
-    return ResourceBag.of({ [name]: value }, role);
-  }
-
   /** Reads Mesos v1 `Resource` objects, checking each as the Mesos master validates them. */
   static fromMesos(resources: Iterable<MesosResourceLike>): ResourceBag {
     let bag = ResourceBag.EMPTY;
@@ -307,6 +302,7 @@ export class ResourceBag {
     return parts.join('; ');
   }
 
+  /** A bag inside a JSON response is written as its Resource objects. */
   toJSON(): MesosResourceJson[] {
     return this.toMesos();
   }

@@ -131,7 +131,10 @@ describe('errors', () => {
   it('name an unknown agent or framework with a stable code', () => {
     const allocator = newAllocator();
     expect(() => allocator.removeAgent('nope')).toThrow(
-      expect.objectContaining({ code: 'MESOLITE_ERR_UNKNOWN_AGENT', message: expect.stringContaining('nope') }),
+      expect.objectContaining({
+        code: 'MESOLITE_ERR_UNKNOWN_AGENT',
+        message: expect.stringContaining('nope'),
+      }),
     );
     expect(() => allocator.suppress('nope')).toThrow(
       expect.objectContaining({ code: 'MESOLITE_ERR_UNKNOWN_FRAMEWORK' }),
@@ -157,8 +160,22 @@ describe('reading allocations', () => {
     allocator.suppress('f2');
     allocator.allocate('f1', 'a1', ResourceBag.of({ cpus: 1, mem: 2048 }));
     expect(allocator.frameworkAllocations()).toEqual([
-      { frameworkId: 'f1', role: '*', active: true, suppressed: false, dominantShare: 0.5, allocated: { cpus: 1, mem: 2048 } },
-      { frameworkId: 'f2', role: '*', active: true, suppressed: true, dominantShare: 0, allocated: {} },
+      {
+        frameworkId: 'f1',
+        role: '*',
+        active: true,
+        suppressed: false,
+        dominantShare: 0.5,
+        allocated: { cpus: 1, mem: 2048 },
+      },
+      {
+        frameworkId: 'f2',
+        role: '*',
+        active: true,
+        suppressed: true,
+        dominantShare: 0,
+        allocated: {},
+      },
     ]);
   });
 });

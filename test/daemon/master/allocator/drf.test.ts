@@ -10,7 +10,8 @@ function newAllocator(): Allocator {
 /** Every framework keeps whatever it is offered; counts agents won by each. */
 function keepEverything(allocator: Allocator): Record<string, number> {
   const won: Record<string, number> = {};
-  for (const { frameworkId } of allocator.allocate()) won[frameworkId] = (won[frameworkId] ?? 0) + 1;
+  for (const { frameworkId } of allocator.allocate())
+    won[frameworkId] = (won[frameworkId] ?? 0) + 1;
   return won;
 }
 

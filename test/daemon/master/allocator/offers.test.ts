@@ -36,9 +36,9 @@ describe('offers', () => {
     const { allocator } = setup();
     allocator.allocate('f1', 'a1', ResourceBag.of({ cpus: 1, mem: 1024, ports: [[31000, 31000]] }));
     const [offer] = allocator.allocate();
-    expect(offer?.resources.equals(ResourceBag.of({ cpus: 3, mem: 3072, ports: [[31001, 32000]] }))).toBe(
-      true,
-    );
+    expect(
+      offer?.resources.equals(ResourceBag.of({ cpus: 3, mem: 3072, ports: [[31001, 32000]] })),
+    ).toBe(true);
   });
 
   it('are not made of leftovers below Mesos minimum (0.01 CPU or 32 MB)', () => {
@@ -101,7 +101,12 @@ describe('offer filters', () => {
     allocator.addAgent('a2', AGENT);
     const offers = allocator.allocate();
     for (const offer of offers) {
-      allocator.recover(offer.frameworkId, offer.agentId, offer.resources, offer.agentId === 'a1' ? 60 : 0);
+      allocator.recover(
+        offer.frameworkId,
+        offer.agentId,
+        offer.resources,
+        offer.agentId === 'a1' ? 60 : 0,
+      );
     }
     expect(offeredTo(allocator)).toEqual(['f1@a2']);
   });
@@ -180,7 +185,10 @@ describe('inactive frameworks and agents', () => {
     const { allocator } = setup();
     allocator.allocate('f1', 'a1', ResourceBag.of({ cpus: 2 }));
     allocator.deactivateFramework('f1');
-    expect(allocator.frameworkAllocation('f1')).toMatchObject({ active: false, dominantShare: 0.5 });
+    expect(allocator.frameworkAllocation('f1')).toMatchObject({
+      active: false,
+      dominantShare: 0.5,
+    });
   });
 
   it('an unreachable agent is not offered until it is active again', () => {

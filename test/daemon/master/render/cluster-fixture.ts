@@ -3,13 +3,7 @@
  * disconnected, recovered, unreachable), two registered frameworks and one completed
  * one, tasks in several states, and one outstanding offer.
  */
-import type {
-  Offer,
-  Resource,
-  Task,
-  TaskState,
-  TaskStatus,
-} from '@mesolite/daemon/protocol/mesos';
+
 import type {
   AgentRecord,
   ClusterView,
@@ -17,6 +11,7 @@ import type {
   MasterCounters,
 } from '@mesolite/daemon/master/model';
 import type { ExecutorRecord, RenderableView } from '@mesolite/daemon/master/render/view-queries';
+import type { Offer, Resource, Task, TaskState, TaskStatus } from '@mesolite/daemon/protocol/mesos';
 
 /** 2023-11-14T22:13:20Z, in ms. */
 export const START = 1_700_000_000_000;
@@ -114,7 +109,7 @@ export const GONE = 'master-1-0002';
 function framework(
   id: string,
   name: string,
-  extra: Partial<FrameworkRecord> & { info?: Partial<FrameworkRecord['info']> },
+  extra: Omit<Partial<FrameworkRecord>, 'info'> & { info?: Partial<FrameworkRecord['info']> },
 ): FrameworkRecord {
   const { info, ...rest } = extra;
   return {
@@ -202,7 +197,11 @@ export function buildFixture(
     'web.1',
     'S0',
     ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING'],
-    [scalar('cpus', 0.5, 'web'), scalar('mem', 128, 'web'), ranges('ports', [[31000, 31000]], 'web')],
+    [
+      scalar('cpus', 0.5, 'web'),
+      scalar('mem', 128, 'web'),
+      ranges('ports', [[31000, 31000]], 'web'),
+    ],
   );
   const lastStatus = running.statuses[2];
   if (lastStatus !== undefined) {
@@ -218,24 +217,42 @@ export function buildFixture(
   running.labels = { labels: [{ key: 'app', value: 'web' }] };
   running.user = 'root';
 
-  const staging = task(MARATHON, 'web.2', 'S0', ['TASK_STAGING'], [
-    scalar('cpus', 0.25, 'web'),
-    scalar('mem', 64, 'web'),
-  ]);
-  const starting = task(CHRONOS, 'job.1', 'S0', ['TASK_STAGING', 'TASK_STARTING'], [
-    scalar('cpus', 0.1, 'batch'),
-    scalar('mem', 32, 'batch'),
-  ]);
+  const staging = task(
+    MARATHON,
+    'web.2',
+    'S0',
+    ['TASK_STAGING'],
+    [scalar('cpus', 0.25, 'web'), scalar('mem', 64, 'web')],
+  );
+  const starting = task(
+    CHRONOS,
+    'job.1',
+    'S0',
+    ['TASK_STAGING', 'TASK_STARTING'],
+    [scalar('cpus', 0.1, 'batch'), scalar('mem', 32, 'batch')],
+  );
   starting.executor_id = { value: 'job-executor' };
-  const killing = task(MARATHON, 'web.3', 'S1', ['TASK_RUNNING', 'TASK_KILLING'], [
-    scalar('cpus', 0.2, 'web'),
-  ]);
-  const unreachable = task(MARATHON, 'web.4', 'S3', ['TASK_RUNNING', 'TASK_UNREACHABLE'], [
-    scalar('cpus', 1, 'web'),
-  ]);
-  const finished = task(MARATHON, 'web.0', 'S0', ['TASK_RUNNING', 'TASK_FINISHED'], [
-    scalar('cpus', 0.5, 'web'),
-  ]);
+  const killing = task(
+    MARATHON,
+    'web.3',
+    'S1',
+    ['TASK_RUNNING', 'TASK_KILLING'],
+    [scalar('cpus', 0.2, 'web')],
+  );
+  const unreachable = task(
+    MARATHON,
+    'web.4',
+    'S3',
+    ['TASK_RUNNING', 'TASK_UNREACHABLE'],
+    [scalar('cpus', 1, 'web')],
+  );
+  const finished = task(
+    MARATHON,
+    'web.0',
+    'S0',
+    ['TASK_RUNNING', 'TASK_FINISHED'],
+    [scalar('cpus', 0.5, 'web')],
+  );
   const failed = task(GONE, 'old.1', 'S1', ['TASK_FAILED'], [scalar('cpus', 1, '*')]);
 
   const offer: Offer = {
@@ -243,7 +260,11 @@ export function buildFixture(
     framework_id: { value: MARATHON },
     agent_id: { value: 'S0' },
     hostname: 'agent-a',
-    resources: [scalar('cpus', 1, 'web'), scalar('mem', 512, 'web'), ranges('ports', [[31005, 31009]], 'web')],
+    resources: [
+      scalar('cpus', 1, 'web'),
+      scalar('mem', 512, 'web'),
+      ranges('ports', [[31005, 31009]], 'web'),
+    ],
     allocation_info: { role: 'web' },
   };
 
@@ -251,7 +272,9 @@ export function buildFixture(
     [MARATHON, new Map([running, staging, killing].map((t) => [t.task_id.value, t]))],
     [CHRONOS, new Map([[starting.task_id.value, starting]])],
   ]);
-  const unreachableTasks = new Map([[MARATHON, new Map([[unreachable.task_id.value, unreachable]])]]);
+  const unreachableTasks = new Map([
+    [MARATHON, new Map([[unreachable.task_id.value, unreachable]])],
+  ]);
   const offers = new Map([[offer.id.value, offer]]);
   const activeTasks = [running, staging, killing, starting];
 
@@ -310,5 +333,9 @@ export function buildFixture(
   const view: RenderableView =
     options.executors === undefined ? base : { ...base, executors: options.executors };
 
-  return { view, tasks: { running, staging, starting, killing, unreachable, finished, failed }, offer };
+  return {
+    view,
+    tasks: { running, staging, starting, killing, unreachable, finished, failed },
+    offer,
+  };
 }

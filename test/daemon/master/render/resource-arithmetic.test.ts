@@ -1,10 +1,10 @@
-import type { Resource } from '@mesolite/daemon/protocol/mesos';
 import {
   coalesceRanges,
   scalarTotal,
   sumResources,
   toEndpointFormat,
 } from '@mesolite/daemon/master/render/resource-arithmetic';
+import type { Resource } from '@mesolite/daemon/protocol/mesos';
 import { describe, expect, it } from 'vitest';
 import { ranges, scalar } from './cluster-fixture.js';
 

@@ -1,10 +1,10 @@
-import type { Resource } from '@mesolite/daemon/protocol/mesos';
 import {
   formatRanges,
   formatSet,
   v0Attributes,
   v0Resources,
 } from '@mesolite/daemon/master/render/resource-format';
+import type { Resource } from '@mesolite/daemon/protocol/mesos';
 import { describe, expect, it } from 'vitest';
 import { ranges, scalar } from './cluster-fixture.js';
 

@@ -5,7 +5,11 @@ const bag = ResourceBag.of;
 
 describe('scalars', () => {
   it('add in fixed point, so 0.1 + 0.2 is exactly 0.3', () => {
-    expect(bag({ cpus: 0.1 }).add(bag({ cpus: 0.2 })).scalar('cpus')).toBe(0.3);
+    expect(
+      bag({ cpus: 0.1 })
+        .add(bag({ cpus: 0.2 }))
+        .scalar('cpus'),
+    ).toBe(0.3);
   });
 
   it('do not drift over many additions and subtractions', () => {
@@ -22,18 +26,33 @@ describe('scalars', () => {
   });
 
   it('vanish when they reach zero', () => {
-    expect(bag({ cpus: 2 }).subtract(bag({ cpus: 2 })).isEmpty()).toBe(true);
+    expect(
+      bag({ cpus: 2 })
+        .subtract(bag({ cpus: 2 }))
+        .isEmpty(),
+    ).toBe(true);
     expect(bag({ cpus: 0, gpus: 0 }).isEmpty()).toBe(true);
   });
 
   it('work for any resource name', () => {
-    expect(bag({ bandwidth: 100 }).add(bag({ bandwidth: 50 })).scalar('bandwidth')).toBe(150);
+    expect(
+      bag({ bandwidth: 100 })
+        .add(bag({ bandwidth: 50 }))
+        .scalar('bandwidth'),
+    ).toBe(150);
   });
 });
 
 describe('ranges', () => {
   it('are kept sorted and merged, adjacent ones too', () => {
-    const ports = bag({ ports: [[5, 6], [10, 12], [1, 3], [4, 4]] });
+    const ports = bag({
+      ports: [
+        [5, 6],
+        [10, 12],
+        [1, 3],
+        [4, 4],
+      ],
+    });
     expect(ports.ranges('ports')).toEqual([
       [1, 6],
       [10, 12],
@@ -54,8 +73,19 @@ describe('ranges', () => {
   });
 
   it('lose every part a difference covers, even across several held ranges', () => {
-    const ports = bag({ ports: [[1, 10], [20, 30], [40, 50]] }).difference(
-      bag({ ports: [[5, 10], [20, 45]] }),
+    const ports = bag({
+      ports: [
+        [1, 10],
+        [20, 30],
+        [40, 50],
+      ],
+    }).difference(
+      bag({
+        ports: [
+          [5, 10],
+          [20, 45],
+        ],
+      }),
     );
     expect(ports.ranges('ports')).toEqual([
       [1, 4],
@@ -64,8 +94,22 @@ describe('ranges', () => {
   });
 
   it('contain only ranges that lie entirely within them', () => {
-    const held = bag({ ports: [[1, 10], [20, 30]] });
-    expect(held.contains(bag({ ports: [[2, 3], [25, 30]] }))).toBe(true);
+    const held = bag({
+      ports: [
+        [1, 10],
+        [20, 30],
+      ],
+    });
+    expect(
+      held.contains(
+        bag({
+          ports: [
+            [2, 3],
+            [25, 30],
+          ],
+        }),
+      ),
+    ).toBe(true);
     expect(held.contains(bag({ ports: [[9, 20]] }))).toBe(false);
     expect(held.contains(bag({ ports: [[31, 31]] }))).toBe(false);
   });
@@ -100,7 +144,9 @@ describe('bags', () => {
   });
 
   it('are equal whatever order their resources were added in', () => {
-    const a = bag({ cpus: 1 }).add(bag({ mem: 2 })).add(bag({ ports: [[1, 2]] }));
+    const a = bag({ cpus: 1 })
+      .add(bag({ mem: 2 }))
+      .add(bag({ ports: [[1, 2]] }));
     const b = bag({ ports: [[1, 2]] }).add(bag({ mem: 2, cpus: 1 }));
     expect(a.equals(b)).toBe(true);
     expect(a.equals(b.add(bag({ cpus: 1 })))).toBe(false);
@@ -165,7 +211,12 @@ describe('Mesos v1 JSON', () => {
     { name: 'mem', type: 'SCALAR', scalar: { value: 2048 }, role: '*' },
     { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 31000, end: 32000 }] } },
     { name: 'zones', type: 'SET', set: { item: ['b', 'a'] } },
-    { name: 'disk', type: 'SCALAR', scalar: { value: 100 }, reservations: [{ type: 'STATIC', role: 'web' }] },
+    {
+      name: 'disk',
+      type: 'SCALAR',
+      scalar: { value: 100 },
+      reservations: [{ type: 'STATIC', role: 'web' }],
+    },
   ];
 
   it('is read into a bag', () => {
@@ -201,7 +252,12 @@ describe('Mesos v1 JSON', () => {
     const agent = bag({ cpus: 1 }).add(bag({ mem: 64 }, 'web'));
     expect(agent.toMesos()).toEqual([
       { name: 'cpus', type: 'SCALAR', scalar: { value: 1 } },
-      { name: 'mem', type: 'SCALAR', scalar: { value: 64 }, reservations: [{ type: 'STATIC', role: 'web' }] },
+      {
+        name: 'mem',
+        type: 'SCALAR',
+        scalar: { value: 64 },
+        reservations: [{ type: 'STATIC', role: 'web' }],
+      },
     ]);
     expect(agent.toMesos({ preReservationRefinement: true })).toEqual([
       { name: 'cpus', type: 'SCALAR', scalar: { value: 1 }, role: '*' },
@@ -210,19 +266,29 @@ describe('Mesos v1 JSON', () => {
   });
 
   it('writes fixed-point scalars as plain numbers', () => {
-    expect(bag({ cpus: 0.1 }).add(bag({ cpus: 0.2 })).toMesos()[0]?.scalar?.value).toBe(0.3);
+    expect(
+      bag({ cpus: 0.1 })
+        .add(bag({ cpus: 0.2 }))
+        .toMesos()[0]?.scalar?.value,
+    ).toBe(0.3);
   });
 
   it.each([
     [{ name: 'cpus', type: 'SCALAR', scalar: { value: -1 } }, /#0 \("cpus"\).*negative/],
     [{ name: 'cpus', type: 'SCALAR' }, /needs scalar.value/],
     [{ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 9, end: 1 }] } }, /ends before/],
-    [{ name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 1.5, end: 2 }] } }, /whole numbers/],
+    [
+      { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: 1.5, end: 2 }] } },
+      /whole numbers/,
+    ],
     [{ name: 'label', type: 'TEXT' }, /not SCALAR, RANGES or SET/],
     [{ name: '', type: 'SCALAR', scalar: { value: 1 } }, /needs a name/],
   ])('refuses %j, naming the resource', (resource, message) => {
     expect(() => ResourceBag.fromMesos([resource])).toThrow(
-      expect.objectContaining({ code: 'MESOLITE_ERR_INVALID_RESOURCES', message: expect.stringMatching(message) }),
+      expect.objectContaining({
+        code: 'MESOLITE_ERR_INVALID_RESOURCES',
+        message: expect.stringMatching(message),
+      }),
     );
   });
 
@@ -235,9 +301,14 @@ describe('Mesos v1 JSON', () => {
 
 describe('text form', () => {
   it('is the Mesos notation', () => {
-    const agent = bag({ cpus: 4, ports: [[31000, 32000], [33000, 33100]], zones: ['b', 'a'] }).add(
-      bag({ mem: 512 }, 'web'),
-    );
+    const agent = bag({
+      cpus: 4,
+      ports: [
+        [31000, 32000],
+        [33000, 33100],
+      ],
+      zones: ['b', 'a'],
+    }).add(bag({ mem: 512 }, 'web'));
     expect(agent.toString()).toBe(
       'cpus:4; ports:[31000-32000, 33000-33100]; zones:{a, b}; mem(web):512',
     );

@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './prng.js';
+export * from './world.js';
