@@ -64,6 +64,9 @@ export async function startDaemon(
       ['work_dir', options.workDir],
       ['hostname_lookup', 'false'],
     ]),
+    ...(options.offerTimeoutSeconds !== undefined
+      ? { offerTimeoutMs: options.offerTimeoutSeconds * 1000 }
+      : {}),
     ...tuning,
   });
   try {
@@ -76,6 +79,8 @@ export async function startDaemon(
     master.advertise(buildMasterInfo(ip, port));
     master.flags.set('port', String(port));
     await master.recover();
+    const weights = Object.entries(options.weights).map(([role, weight]) => ({ role, weight }));
+    if (weights.length > 0) await master.updateWeights(weights);
     master.start();
     const running = master;
 

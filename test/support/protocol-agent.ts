@@ -38,6 +38,7 @@ export class ProtocolAgent {
   >();
   readonly killed: string[] = [];
   readonly shutdownFrameworks: string[] = [];
+  readonly frameworkMessages: Array<{ executor_id: string; data: string }> = [];
   private socket: AgentSocket | undefined;
 
   constructor(
@@ -60,6 +61,9 @@ export class ProtocolAgent {
     });
     socket.on('shutdown_framework', (message) =>
       this.shutdownFrameworks.push(message.framework_id.value),
+    );
+    socket.on('framework_message', (message) =>
+      this.frameworkMessages.push({ executor_id: message.executor_id.value, data: message.data }),
     );
     socket.on('status_update_acknowledgement', (ack) => this.unacknowledged.delete(ack.uuid));
     await new Promise<void>((resolve, reject) => {

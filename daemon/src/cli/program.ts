@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { healthCommand } from './health-command.js';
-import { upCommand } from './up-command.js';
+import { masterCommand, upCommand } from './up-command.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -12,5 +12,6 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError()
     .addCommand(upCommand())
+    .addCommand(masterCommand())
     .addCommand(healthCommand());
 }

@@ -12,6 +12,12 @@ export const DaemonOptionsSchema = Type.Object({
   host: Type.String({ minLength: 1 }),
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
   workDir: Type.String({ minLength: 1 }),
+  /** Offers not answered in this many seconds are rescinded; absent: never, as in Mesos. */
+  offerTimeoutSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  /** Role weights for DRF, as Mesos's --weights. */
+  weights: Type.Record(Type.String({ minLength: 1 }), Type.Number({ exclusiveMinimum: 0 })),
+  /** Whether this daemon also runs an agent (`up`) or is a master alone (`master`). */
+  agent: Type.Boolean(),
   logLevel: Type.Union([
     Type.Literal('fatal'),
     Type.Literal('error'),
@@ -48,6 +54,11 @@ export function resolveDaemonOptions(input: Partial<DaemonOptions>): DaemonOptio
     port: input.port ?? DEFAULT_PORT,
     workDir: resolve(input.workDir ?? defaultWorkDir()),
     logLevel: input.logLevel ?? 'info',
+    weights: input.weights ?? {},
+    agent: input.agent ?? true,
+    ...(input.offerTimeoutSeconds !== undefined
+      ? { offerTimeoutSeconds: input.offerTimeoutSeconds }
+      : {}),
   };
   const firstError = Value.Errors(DaemonOptionsSchema, candidate)[0];
   if (firstError) {
@@ -56,4 +67,24 @@ export function resolveDaemonOptions(input: Partial<DaemonOptions>): DaemonOptio
   }
   if (!isLoopback(candidate.host)) throw new InsecureBindError(candidate.host);
   return candidate as DaemonOptions;
+}
+
+/** Parses Mesos's --weights syntax: "role1=2.0,role2=1.0". */
+export function parseWeights(text: string): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const part of text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)) {
+    const [role, value, extra] = part.split('=');
+    const weight = Number(value);
+    if (!role || value === undefined || extra !== undefined || !(weight > 0)) {
+      throw new InvalidOptionError(
+        'weights',
+        `"${part}" is not role=weight with a positive weight`,
+      );
+    }
+    weights[role] = weight;
+  }
+  return weights;
 }

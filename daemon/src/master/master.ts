@@ -170,6 +170,7 @@ export class Master implements ClusterView {
   private readonly offerStates = new Map<string, OfferState>();
   private readonly taskAgent = new Map<string, string>();
   private readonly goneAgents = new Set<string>();
+  readonly weights = new Map<string, number>();
   private readonly operatorSinks = new Set<OperatorSink>();
   private readonly options: Required<
     Pick<
@@ -260,6 +261,7 @@ export class Master implements ClusterView {
       this.taskMap(map, task.framework_id.value).set(task.task_id.value, task);
       this.taskAgent.set(key(task.framework_id.value, task.task_id.value), agent.id);
     }
+    for (const [roleName, weight] of registry.weights) this.applyWeight(roleName, weight);
     this.recovered = true;
     this.logger.info(
       { agents: this.agents.size, frameworks: this.frameworks.size, tasks: registry.tasks.length },
@@ -1029,6 +1031,10 @@ export class Master implements ClusterView {
       }
     }
     if (this.allocator.hasAgent(agentId)) this.allocator.removeAgent(agentId);
+    // Mesos tells every framework that an agent was lost with a FAILURE event.
+    for (const framework of this.frameworks.values()) {
+      framework.connection?.send({ type: 'FAILURE', failure: { agent_id: { value: agentId } } });
+    }
     this.emitOperator({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: agentId } } });
     this.logger.warn({ agentId }, 'agent marked unreachable');
   }
@@ -1400,6 +1406,47 @@ export class Master implements ClusterView {
   }
 
   // --------------------------------------------------------------- operator
+
+  /** UPDATE_WEIGHTS (and --weights): stored, then applied to the allocator. */
+  async updateWeights(infos: ReadonlyArray<{ role: string; weight: number }>): Promise<void> {
+    for (const info of infos) {
+      if (!(info.weight > 0))
+        throw new BadCallError(`Weight of role '${info.role}' must be positive`);
+    }
+    await this.registry.putWeights(infos);
+    for (const info of infos) this.applyWeight(info.role, info.weight);
+    this.scheduleAllocation();
+  }
+
+  private applyWeight(roleName: string, weight: number): void {
+    this.weights.set(roleName, weight);
+    this.allocator.setRoleWeight(roleName, weight);
+  }
+
+  /** GET_ROLES: every role with a weight or a framework, as Mesos lists them. */
+  roles(): Array<{
+    name: string;
+    weight: number;
+    frameworks: Array<{ value: string }>;
+    resources: Resource[];
+  }> {
+    const names = new Set<string>(this.weights.keys());
+    for (const framework of this.frameworks.values()) names.add(role(framework.info));
+    return [...names].sort().map((name) => {
+      const members = [...this.frameworks.values()].filter(
+        (framework) => role(framework.info) === name,
+      );
+      let used = ResourceBag.EMPTY;
+      for (const framework of members)
+        used = used.add(ResourceBag.fromMesos(this.frameworkUsedResources(framework.id)));
+      return {
+        name,
+        weight: this.weights.get(name) ?? 1,
+        frameworks: members.map((framework) => ({ value: framework.id })),
+        resources: used.toMesos(),
+      };
+    });
+  }
 
   subscribeOperator(sink: OperatorSink): () => void {
     this.assertRecovered();

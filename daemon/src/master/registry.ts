@@ -26,11 +26,13 @@ export interface RecoveredRegistry {
   agents: StoredAgent[];
   frameworks: StoredFramework[];
   tasks: Task[];
+  weights: Map<string, number>;
 }
 
 const AGENTS = 'agents/';
 const FRAMEWORKS = 'frameworks/';
 const TASKS = 'tasks/';
+const WEIGHTS = 'weights/';
 
 function asJson(value: unknown): JsonValue {
   return value as JsonValue;
@@ -53,7 +55,12 @@ export class Registry {
     for await (const [, value] of this.store.entries(FRAMEWORKS)) frameworks.push(value as never);
     const tasks: Task[] = [];
     for await (const [, value] of this.store.entries(TASKS)) tasks.push(value as never);
-    return { agents, frameworks, tasks };
+    const weights = new Map<string, number>();
+    for await (const [key, value] of this.store.entries(WEIGHTS)) {
+      if (typeof value === 'number')
+        weights.set(decodeURIComponent(key.slice(WEIGHTS.length)), value);
+    }
+    return { agents, frameworks, tasks, weights };
   }
 
   putAgent(agent: StoredAgent): Promise<void> {
@@ -70,6 +77,17 @@ export class Registry {
 
   removeFramework(frameworkId: string): Promise<void> {
     return this.store.del(`${FRAMEWORKS}${frameworkId}`);
+  }
+
+  /** Role weights, all or none: an UPDATE_WEIGHTS is one atomic batch. */
+  putWeights(weights: ReadonlyArray<{ role: string; weight: number }>): Promise<void> {
+    return this.store.batch(
+      weights.map(({ role, weight }) => ({
+        type: 'put' as const,
+        key: `${WEIGHTS}${encodeURIComponent(role)}`,
+        value: weight,
+      })),
+    );
   }
 
   putTask(task: Task): void {

@@ -65,6 +65,16 @@ export const OperatorCall = Type.Object({
   teardown: Opt(Type.Object({ framework_id: FrameworkID })),
   mark_agent_gone: Opt(Type.Object({ agent_id: AgentID })),
   get_metrics: Opt(Type.Object({})),
+  update_weights: Opt(
+    Type.Object({
+      weight_infos: Type.Array(
+        Type.Object({
+          weight: Type.Number({ exclusiveMinimum: 0 }),
+          role: Type.String({ minLength: 1 }),
+        }),
+      ),
+    }),
+  ),
 });
 export type OperatorCall = Static<typeof OperatorCall>;
 
@@ -141,6 +151,15 @@ export interface OperatorResponse {
   get_executors?: GetExecutors;
   get_tasks?: GetTasks;
   get_master?: { master_info: MasterInfo; start_time: number; elected_time?: number };
+  get_weights?: { weight_infos: Array<{ weight: number; role: string }> };
+  get_roles?: {
+    roles: Array<{
+      name: string;
+      weight: number;
+      frameworks: Array<{ value: string }>;
+      resources: Resource[];
+    }>;
+  };
 }
 
 export const OperatorEvent = Type.Object({

@@ -21,6 +21,18 @@ describe('the mesolite CLI', () => {
     expect(result.stdout).toContain('--port');
   });
 
+  it('offers `master` for a master without a local agent', async () => {
+    const result = await runCli(['master', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('no local agent');
+  });
+
+  it('refuses weights that are not role=weight, saying so', async () => {
+    const result = await runCli(['up', '--weights', 'ops=fast']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('"ops=fast" is not role=weight');
+  });
+
   it('exits non-zero on an unknown option', async () => {
     const result = await runCli(['up', '--no-such-flag']);
     expect(result.code).not.toBe(0);

@@ -198,3 +198,36 @@ describe('the v1 operator API', () => {
     expect(response.status).toBe(501);
   });
 });
+
+describe('role weights', () => {
+  let daemon: TestDaemon;
+  afterEach(async () => {
+    await daemon.stop();
+  });
+
+  it('UPDATE_WEIGHTS sets a weight that GET_WEIGHTS and GET_ROLES report', async () => {
+    daemon = await startTestDaemon();
+    const update = await operatorCall(daemon.url, {
+      type: 'UPDATE_WEIGHTS',
+      update_weights: { weight_infos: [{ role: 'analytics', weight: 2.5 }] },
+    });
+    expect(update.status).toBe(200);
+    const weights = await operatorCall(daemon.url, { type: 'GET_WEIGHTS' });
+    expect(weights.json.get_weights.weight_infos).toEqual([{ role: 'analytics', weight: 2.5 }]);
+    const roles = await operatorCall(daemon.url, { type: 'GET_ROLES' });
+    expect(roles.json.get_roles.roles).toEqual([
+      { name: 'analytics', weight: 2.5, frameworks: [], resources: [] },
+    ]);
+  });
+
+  it('refuses a weight that is not positive, changing nothing', async () => {
+    daemon = await startTestDaemon();
+    const update = await operatorCall(daemon.url, {
+      type: 'UPDATE_WEIGHTS',
+      update_weights: { weight_infos: [{ role: 'x', weight: 0 }] },
+    });
+    expect(update.status).toBe(400);
+    const weights = await operatorCall(daemon.url, { type: 'GET_WEIGHTS' });
+    expect(weights.json.get_weights.weight_infos).toEqual([]);
+  });
+});

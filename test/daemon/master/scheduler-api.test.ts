@@ -456,3 +456,90 @@ describe('the v1 scheduler API', () => {
     });
   });
 });
+
+describe('the rest of the v1 scheduler calls', () => {
+  let daemon: TestDaemon;
+  const closers: Array<() => void> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0)) close();
+    await daemon.stop();
+  });
+
+  async function setup(tuning = {}) {
+    daemon = await startTestDaemon(tuning);
+    const agent = new ProtocolAgent(daemon.url);
+    closers.push(() => agent.disconnect());
+    await agent.connect();
+    const s = new RawScheduler(daemon.url);
+    closers.push(() => s.close());
+    await s.subscribe(FRAMEWORK);
+    await s.nextOfType('SUBSCRIBED');
+    return { agent, s };
+  }
+
+  async function running(s: RawScheduler, taskId: string) {
+    const offer = (await s.nextOfType('OFFERS')).offers.offers[0];
+    await s.call({
+      type: 'ACCEPT',
+      framework_id: { value: s.frameworkId },
+      accept: {
+        offer_ids: [offer.id],
+        operations: [{ type: 'LAUNCH', launch: { task_infos: [commandTask(offer, taskId)] } }],
+      },
+    });
+    await s.nextUpdate(taskId, 'TASK_STARTING');
+    return offer;
+  }
+
+  it('MESSAGE delivers framework data to the executor on the agent', async () => {
+    const { agent, s } = await setup();
+    const offer = await running(s, 'listener');
+    const response = await s.call({
+      type: 'MESSAGE',
+      framework_id: { value: s.frameworkId },
+      message: { agent_id: offer.agent_id, executor_id: { value: 'listener' }, data: 'aGVsbG8=' },
+    });
+    expect(response.status).toBe(202);
+    await expect
+      .poll(() => agent.frameworkMessages)
+      .toEqual([{ executor_id: 'listener', data: 'aGVsbG8=' }]);
+  });
+
+  it("SHUTDOWN of a command task's executor kills the task", async () => {
+    const { agent, s } = await setup();
+    const offer = await running(s, 'executor-task');
+    await s.call({
+      type: 'SHUTDOWN',
+      framework_id: { value: s.frameworkId },
+      shutdown: { agent_id: offer.agent_id, executor_id: { value: 'executor-task' } },
+    });
+    await expect.poll(() => agent.killed).toEqual(['executor-task']);
+  });
+
+  it('UPDATE_FRAMEWORK changes the FrameworkInfo the master reports', async () => {
+    const { s } = await setup();
+    const response = await s.call({
+      type: 'UPDATE_FRAMEWORK',
+      framework_id: { value: s.frameworkId },
+      update_framework: {
+        framework_info: { ...FRAMEWORK, name: 'renamed', id: { value: s.frameworkId } },
+      },
+    });
+    expect(response.status).toBe(202);
+    expect(daemon.master.frameworks.get(String(s.frameworkId))?.info.name).toBe('renamed');
+  });
+
+  it('rescinds an offer that is not answered within the offer timeout', async () => {
+    const { s } = await setup({ offerTimeoutMs: 200 });
+    const offer = (await s.nextOfType('OFFERS')).offers.offers[0];
+    const rescind = await s.nextOfType('RESCIND', 3000);
+    expect(rescind.rescind.offer_id).toEqual(offer.id);
+  });
+
+  it('sends FAILURE with the agent id when an agent is lost', async () => {
+    const { agent, s } = await setup({ agentUnreachableTimeoutMs: 100 });
+    agent.disconnect();
+    const failure = await s.nextOfType('FAILURE', 3000);
+    expect(failure.failure.agent_id.value).toBe(agent.agentId);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * POST /api/v1: the v1 operator API of the master. Read calls answer 200 with the
  * JSON response; SUBSCRIBE streams SUBSCRIBED (the full state) and then every
- * change as RecordIO-framed events; TEARDOWN and MARK_AGENT_GONE change state.
+ * change as RecordIO-framed events; TEARDOWN, MARK_AGENT_GONE and UPDATE_WEIGHTS
+ * change state.
  */
 import type { FastifyInstance } from 'fastify';
 import { OperatorCall } from '../../protocol/operator.js';
@@ -61,6 +62,30 @@ export function operatorEndpoint(master: Master) {
             reply.code(200).send();
             return;
           }
+          case 'UPDATE_WEIGHTS': {
+            const update = call.update_weights;
+            if (!update) throw new BadCallError("Expecting 'update_weights' to be present");
+            await master.updateWeights(update.weight_infos);
+            reply.code(200).send();
+            return;
+          }
+          case 'GET_WEIGHTS':
+            reply
+              .code(200)
+              .type('application/json')
+              .send({
+                type: 'GET_WEIGHTS',
+                get_weights: {
+                  weight_infos: [...master.weights].map(([role, weight]) => ({ weight, role })),
+                },
+              });
+            return;
+          case 'GET_ROLES':
+            reply
+              .code(200)
+              .type('application/json')
+              .send({ type: 'GET_ROLES', get_roles: { roles: master.roles() } });
+            return;
           default: {
             const response = renderOperatorResponse(call.type, master, { now: Date.now() });
             if (!response) throw new UnsupportedCallError(call.type);
