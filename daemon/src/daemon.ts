@@ -1,6 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Server as SocketServer } from 'socket.io';
+import { type AgentRuntime, startAgentRuntime } from './agent/agent-runtime.js';
+import { FilesRegistry } from './agent/files/files-registry.js';
+import { filesRoutes } from './agent/files/files-routes.js';
 import type { DaemonOptions } from './config/daemon-options.js';
 import { WorkDirError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -16,6 +19,8 @@ export interface RunningDaemon {
   readonly url: string;
   readonly server: MesoliteServer;
   readonly master: Master;
+  /** The local agent, when this daemon runs one (`mesolite up`). */
+  readonly agent: AgentRuntime | undefined;
   stop(): Promise<void>;
 }
 
@@ -27,6 +32,8 @@ export interface DaemonTuning {
   offerTimeoutMs?: number;
   allocationIntervalMs?: number;
   agentToken?: string;
+  /** How long ended tasks' sandboxes are kept (Mesos's --gc_delay). */
+  gcDelayMs?: number;
 }
 
 /**
@@ -54,6 +61,7 @@ export async function startDaemon(
     pingInterval: 5000,
     pingTimeout: 5000,
   });
+  const { gcDelayMs, ...masterTuning } = tuning;
   const ip = options.host === 'localhost' ? '127.0.0.1' : options.host;
   const master = new Master({
     store: store.namespace('master'),
@@ -67,11 +75,14 @@ export async function startDaemon(
     ...(options.offerTimeoutSeconds !== undefined
       ? { offerTimeoutMs: options.offerTimeoutSeconds * 1000 }
       : {}),
-    ...tuning,
+    ...masterTuning,
   });
+  const files = new FilesRegistry();
+  let agent: AgentRuntime | undefined;
   try {
     await server.register(masterRoutes(master));
     await server.register(masterRoutes(master), { prefix: '/mesos' });
+    if (options.agent) await server.register(filesRoutes(files));
     attachAgentChannel(io, master, logger.child({ component: 'agent-channel' }));
     await server.listen({ host: options.host, port: options.port });
     const address = server.server.address();
@@ -86,6 +97,19 @@ export async function startDaemon(
 
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `http://${host}:${port}`;
+    if (options.agent) {
+      // The local agent joins over the same channel as an agent on another machine.
+      agent = await startAgentRuntime({
+        masterUrl: url,
+        workDir: options.workDir,
+        store: store.namespace('agent'),
+        logger: logger.child({ component: 'agent' }),
+        files,
+        token: tuning.agentToken,
+        gcDelayMs,
+      });
+    }
+    const localAgent = agent;
     logger.info({ url, workDir: options.workDir }, 'mesolite daemon listening');
 
     let stopping: Promise<void> | undefined;
@@ -93,8 +117,10 @@ export async function startDaemon(
       url,
       server,
       master: running,
+      agent: localAgent,
       stop() {
         stopping ??= (async () => {
+          await localAgent?.stop();
           await running.stop();
           io.disconnectSockets(true);
           io.engine.close();
@@ -106,6 +132,7 @@ export async function startDaemon(
       },
     };
   } catch (err) {
+    await agent?.stop().catch(() => undefined);
     await master.stop().catch(() => undefined);
     io.engine.close();
     await server.close().catch(() => undefined);

@@ -16,10 +16,25 @@ export interface TestDaemon extends RunningDaemon {
   readonly workDir: string;
 }
 
+export interface TestDaemonOptions {
+  /** Run the real agent next to the master, as `mesolite up` does (default: master only). */
+  agent?: boolean;
+  workDir?: string;
+}
+
 /** A daemon in this process on a free loopback port with a throwaway work dir. */
-export async function startTestDaemon(tuning: DaemonTuning = {}): Promise<TestDaemon> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mesolite-test-'));
-  const options = resolveDaemonOptions({ port: 0, workDir, logLevel: 'silent' });
+export async function startTestDaemon(
+  tuning: DaemonTuning = {},
+  testOptions: TestDaemonOptions = {},
+): Promise<TestDaemon> {
+  const ownsWorkDir = testOptions.workDir === undefined;
+  const workDir = testOptions.workDir ?? (await mkdtemp(join(tmpdir(), 'mesolite-test-')));
+  const options = resolveDaemonOptions({
+    port: 0,
+    workDir,
+    logLevel: 'silent',
+    agent: testOptions.agent ?? false,
+  });
   const daemon = await startDaemon(
     options,
     createLogger(process.env.MESOLITE_TEST_LOG ?? 'silent'),
@@ -29,10 +44,11 @@ export async function startTestDaemon(tuning: DaemonTuning = {}): Promise<TestDa
     url: daemon.url,
     server: daemon.server,
     master: daemon.master,
+    agent: daemon.agent,
     workDir,
     async stop() {
       await daemon.stop();
-      await rm(workDir, { recursive: true, force: true });
+      if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
     },
   };
 }

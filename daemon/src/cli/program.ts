@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { agentCommand } from './agent-command.js';
 import { healthCommand } from './health-command.js';
 import { masterCommand, upCommand } from './up-command.js';
 
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addCommand(upCommand())
     .addCommand(masterCommand())
+    .addCommand(agentCommand())
     .addCommand(healthCommand());
 }

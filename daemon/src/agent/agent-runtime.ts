@@ -1,0 +1,120 @@
+/**
+ * Builds an Agent with the real parts around it: the process and Docker
+ * containerizers, the fetcher and its cache, Mesos-native health checks, sandboxes
+ * under the work dir with their garbage collector, and the files registry that
+ * serves sandboxes over HTTP. Used by `mesolite up` (next to the master) and by
+ * `mesolite agent` (on another machine).
+ */
+import { hostname as machineHostname } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Store } from '../store/store.js';
+import { Agent } from './agent.js';
+import { DockerContainerizer } from './docker/docker-containerizer.js';
+import { fetchUris } from './fetcher/fetcher.js';
+import { FilesRegistry } from './files/files-registry.js';
+import { attachSandbox, type SandboxAttachment } from './files/sandbox-attachment.js';
+import { startHealthCheck } from './health/health-checker.js';
+import { ProcessContainerizer } from './process/process-containerizer.js';
+import { detectAgentResources } from './resources/agent-resources.js';
+import { parseAttributes } from './resources/parse-attributes.js';
+import { createSandbox } from './sandbox/create-sandbox.js';
+import { DEFAULT_GC_DELAY_MS, SandboxGc } from './sandbox/sandbox-gc.js';
+
+export interface AgentRuntimeOptions {
+  masterUrl: string;
+  workDir: string;
+  store: Store;
+  logger: Logger;
+  /** What Marathon reports as a task's host; the machine's hostname by default. */
+  hostname?: string | undefined;
+  /** Mesos's --resources syntax; measured from the machine where absent. */
+  resources?: string | undefined;
+  /** Mesos's --attributes syntax, e.g. "rack:a;zone:lab". */
+  attributes?: string | undefined;
+  token?: string | undefined;
+  gcDelayMs?: number | undefined;
+  /** The registry the files endpoints already serve from; a new one if absent. */
+  files?: FilesRegistry | undefined;
+  onRefused?: ((message: string) => void) | undefined;
+}
+
+export interface AgentRuntime {
+  readonly agent: Agent;
+  /** Sandboxes by virtual path, for the files endpoints. */
+  readonly files: FilesRegistry;
+  /** Disconnects; tasks keep running and are re-attached by the next start. */
+  stop(): Promise<void>;
+}
+
+export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<AgentRuntime> {
+  const logger = options.logger;
+  const processContainerizer = new ProcessContainerizer({
+    logger: logger.child({ containerizer: 'process' }),
+  });
+  const dockerContainerizer = new DockerContainerizer({
+    logger: logger.child({ containerizer: 'docker' }),
+    pullTimeoutMs: 60_000,
+  });
+  const limits = await processContainerizer.limitsSupport();
+  if (limits.enforced) logger.info({ cgroups: limits.version }, limits.reason);
+  else logger.warn(limits.reason);
+
+  const resources = await detectAgentResources({
+    workDir: options.workDir,
+    resources: options.resources,
+  });
+  const attributes = options.attributes ? parseAttributes(options.attributes) : [];
+  const files = options.files ?? new FilesRegistry();
+  const attachments = new Map<string, SandboxAttachment>();
+  const gc = new SandboxGc({
+    workDir: options.workDir,
+    delayMs: options.gcDelayMs ?? DEFAULT_GC_DELAY_MS,
+    logger,
+    onRemoved: (path) => {
+      attachments.get(path)?.detach();
+      attachments.delete(path);
+    },
+  });
+  const cacheDir = join(options.workDir, 'fetcher-cache');
+
+  const agent = new Agent({
+    masterUrl: options.masterUrl,
+    store: options.store,
+    logger,
+    hostname: options.hostname ?? machineHostname(),
+    resources: resources.resources,
+    attributes,
+    token: options.token,
+    ...(options.onRefused ? { onRefused: options.onRefused } : {}),
+    dependencies: {
+      containerizers: { process: processContainerizer, docker: dockerContainerizer },
+      createSandbox: (ids) => createSandbox(options.workDir, ids),
+      attachSandbox: (ids, path) => {
+        attachments.set(path, attachSandbox(files, ids, path));
+      },
+      scheduleSandboxGc: (path) => {
+        gc.schedule(path).catch((err: unknown) =>
+          logger.warn({ err, path }, 'could not schedule sandbox GC'),
+        );
+      },
+      fetchUris: async (uris, sandbox) => {
+        await fetchUris(uris, sandbox, { cacheDir, logger });
+      },
+      startHealthCheck: (check) => startHealthCheck({ ...check, logger }),
+    },
+  });
+  await agent.start();
+  // Sandboxes of tasks this agent still knows stay; the rest follow the GC delay.
+  const live = new Set(agent.reportedTasks().map((task) => task.task_id.value));
+  await gc.recover((_path, ids) => live.has(ids.executorId));
+
+  return {
+    agent,
+    files,
+    async stop() {
+      await agent.stop();
+      await gc.close();
+    },
+  };
+}
