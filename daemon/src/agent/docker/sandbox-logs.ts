@@ -109,7 +109,7 @@ const TAIL_BYTES = 4096;
 
 /**
  * The last non-empty line the container wrote to one of the sandbox logs, for a
- * termination message that says "sh: python: not found" rather than only a status.
+ * termination message that says "/bin/sh: python: not found", not only a status.
  */
 export async function lastLineSince(
   sandbox: string,

@@ -60,6 +60,19 @@ export class FilesRegistry {
     return this.paths.delete(key);
   }
 
+  /**
+   * Forgets every virtual path that points at `realPath`: what the agent does when
+   * garbage collection has removed a sandbox. Returns how many there were.
+   */
+  detachRealPath(realPath: string): number {
+    const target = resolve(realPath);
+    let count = 0;
+    for (const [key, value] of this.paths) {
+      if (value === target && this.paths.delete(key)) count++;
+    }
+    return count;
+  }
+
   /** The map /files/debug shows: virtual path → real path, sorted by virtual path. */
   entries(): Record<string, string> {
     const out: Record<string, string> = {};

@@ -171,8 +171,8 @@ export class ProcessContainer implements RunningContainer {
     }
     return new Promise((resolve) => {
       let output = '';
-      const append = (chunk: Buffer): void => {
-        output += chunk.toString('utf8');
+      const append = (chunk: string): void => {
+        output += chunk;
         if (output.length > CHECK_OUTPUT_LIMIT) output = output.slice(-CHECK_OUTPUT_LIMIT);
       };
       let check: ChildProcess;
@@ -203,10 +203,11 @@ export class ProcessContainer implements RunningContainer {
         if (check.pid !== undefined) signalGroup(check.pid, 'SIGKILL');
       }, timeoutMs);
       let closeTimer: NodeJS.Timeout | undefined;
-      check.stdout?.on('data', append);
-      check.stderr?.on('data', append);
+      // Decoded by the streams, so that a character split across chunks stays whole.
+      check.stdout?.setEncoding('utf8').on('data', append);
+      check.stderr?.setEncoding('utf8').on('data', append);
       check.on('error', (err) => {
-        append(Buffer.from(err.message));
+        append(err.message);
         finish(null);
       });
       check.on('exit', (code) => {

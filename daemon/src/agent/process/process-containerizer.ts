@@ -13,7 +13,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdir, open, rm, stat } from 'node:fs/promises';
+import { access, type FileHandle, mkdir, open, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { Logger } from 'pino';
 import type {
@@ -116,42 +116,40 @@ export class ProcessContainerizer implements Containerizer {
     // A status left by an earlier run in this sandbox must never be read as this run's.
     await rm(statusFile, { force: true });
 
-    let cgroup: TaskCgroup | undefined;
-    const detected = await this.cgroups();
-    if (detected instanceof Cgroups) {
-      try {
-        cgroup = await detected.create(containerId, spec.limits);
-      } catch (err) {
-        throw new ProcessLaunchError(errorMessage(err));
-      }
-    }
-
     const environment: Record<string, string> = { ...spec.environment };
     if (environment.PATH === undefined) environment.PATH = DEFAULT_PATH;
 
     // Files, not pipes: a pipe would die with the agent and the task with SIGPIPE.
-    const stdout = await open(join(sandbox, 'stdout'), 'a');
-    const stderr = await open(join(sandbox, 'stderr'), 'a').catch(async (err: unknown) => {
-      await stdout.close();
-      throw err;
-    });
+    const outputs: FileHandle[] = [];
+    let cgroup: TaskCgroup | undefined;
     let child: ChildProcess;
     let identity: ProcessIdentity;
     try {
+      for (const name of ['stdout', 'stderr']) {
+        const path = join(sandbox, name);
+        outputs.push(
+          await open(path, 'a').catch((err: unknown) => {
+            throw new ProcessLaunchError(`cannot open ${path}: ${errorMessage(err)}`);
+          }),
+        );
+      }
+      const detected = await this.cgroups();
+      if (detected instanceof Cgroups) {
+        cgroup = await detected.create(containerId, spec.limits).catch((err: unknown) => {
+          throw new ProcessLaunchError(errorMessage(err));
+        });
+      }
+      const procsFiles = cgroup?.procsFiles() ?? [];
       child = spawn(
         SHELL,
-        [
-          '-c',
-          WRAPPER_SCRIPT,
-          ...wrapperArguments(statusFile, cgroup?.procsFiles() ?? [], command, environment),
-        ],
+        ['-c', WRAPPER_SCRIPT, ...wrapperArguments(statusFile, procsFiles, command, environment)],
         {
           cwd: sandbox,
           env: environment,
           // setsid(): its own session and group, out of the agent's, so that it survives the
           // agent and one kill(-pgid) reaches everything it started.
           detached: true,
-          stdio: ['ignore', stdout.fd, stderr.fd],
+          stdio: ['ignore', ...outputs.map((output) => output.fd)],
         },
       );
       const pid = child.pid;
@@ -163,16 +161,18 @@ export class ProcessContainerizer implements Containerizer {
         startTime: procStat?.startTime ?? '',
         bootId: readBootId() ?? '',
       };
+      const spawned = child;
       await new Promise<void>((resolve, reject) => {
-        child.once('spawn', resolve);
-        child.once('error', reject);
+        spawned.once('spawn', resolve);
+        spawned.once('error', reject);
       });
     } catch (err) {
       await cgroup?.destroy().catch(() => undefined);
+      if (err instanceof ProcessLaunchError) throw err;
       throw new ProcessLaunchError(`could not start ${SHELL}: ${errorMessage(err)}`);
     } finally {
-      await stdout.close();
-      await stderr.close();
+      // The task holds its own copies of the descriptors.
+      for (const output of outputs) await output.close();
     }
     child.unref();
 

@@ -98,13 +98,12 @@ export class SandboxGc {
    * Schedules `path` (a sandbox, or any directory under `<workDir>/agents`) for
    * removal `delayMs` from now, touching it so that a restarted agent computes the
    * same deadline from its mtime. Scheduling a scheduled path again moves its
-   * deadline, as in Mesos. Throws at once for a path outside the agents directory;
-   * the returned promise never rejects (a failure to touch is logged) and resolves
-   * once the path is scheduled.
+   * deadline, as in Mesos. Rejects with MESOLITE_ERR_GC_PATH_OUTSIDE_WORK_DIR for a
+   * path outside the agents directory, and only then (a failure to touch is logged);
+   * resolves once the path is scheduled.
    */
-  schedule(path: string): Promise<void> {
-    const target = this.checkInside(path);
-    return this.touchAndSchedule(target);
+  async schedule(path: string): Promise<void> {
+    await this.touchAndSchedule(this.checkInside(path));
   }
 
   /** Cancels a scheduled removal, e.g. when an executor is launched again; false if none. */

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FilesRegistry } from '@mesolite/daemon/agent/files/files-registry';
+import { readFilePage } from '@mesolite/daemon/agent/files/read-file-page';
 import { attachSandbox } from '@mesolite/daemon/agent/files/sandbox-attachment';
 import { createSandbox } from '@mesolite/daemon/agent/sandbox/create-sandbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,6 +59,25 @@ describe('FilesRegistry', () => {
     const attachment = attachSandbox(registry, IDS, await createSandbox(workDir, IDS));
     attachment.detach();
     expect(registry.entries()).toEqual({});
+  });
+
+  it('forgets every virtual path of a real path, as after garbage collection', async () => {
+    const sandbox = await createSandbox(workDir, IDS);
+    attachSandbox(registry, IDS, sandbox);
+    registry.attach('/other', workDir);
+    expect(registry.detachRealPath(sandbox)).toBe(3);
+    expect(registry.entries()).toEqual({ '/other': workDir });
+  });
+
+  it('answers 404 when a resolved file is removed before it is read', async () => {
+    const sandbox = await createSandbox(workDir, IDS);
+    attachSandbox(registry, IDS, sandbox);
+    await writeFile(join(sandbox, 'stdout'), 'x');
+    const resolved = await registry.resolve(join(sandbox, 'stdout'));
+    await rm(join(sandbox, 'stdout'));
+    await expect(readFilePage(resolved, 0, undefined)).rejects.toMatchObject({
+      code: 'MESOLITE_ERR_FILES_NOT_FOUND',
+    });
   });
 
   it('answers 404 for a path of a detached sandbox', async () => {

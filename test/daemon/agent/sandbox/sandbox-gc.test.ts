@@ -208,14 +208,20 @@ describe('sandbox garbage collection', () => {
     expect(await exists(sandbox)).toBe(false);
   });
 
-  it('refuses to schedule a path outside the work dir', () => {
-    expect(() => gc.schedule('/etc')).toThrow(
-      expect.objectContaining({ code: 'MESOLITE_ERR_GC_PATH_OUTSIDE_WORK_DIR' }),
+  it('refuses to schedule a path outside the work dir', async () => {
+    await expect(gc.schedule('/etc')).rejects.toMatchObject({
+      code: 'MESOLITE_ERR_GC_PATH_OUTSIDE_WORK_DIR',
+    });
+  });
+
+  it('refuses to schedule a path that climbs out of the work dir', async () => {
+    await expect(gc.schedule(join(workDir, 'agents', '..', '..'))).rejects.toThrow(
+      /not under the work dir/,
     );
   });
 
-  it('refuses to schedule the agents directory itself', () => {
-    expect(() => gc.schedule(join(workDir, 'agents'))).toThrow(/not under the work dir/);
+  it('refuses to schedule the agents directory itself', async () => {
+    await expect(gc.schedule(join(workDir, 'agents'))).rejects.toThrow(/not under the work dir/);
   });
 
   it('waits in steps when the delay is longer than a timer can', async () => {
