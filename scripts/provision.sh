@@ -7,21 +7,27 @@
 set -euo pipefail
 
 # command-to-check:debian-package
+# Tasks run with the default PATH, not the caller's, so interpreters they use are
+# checked at their Debian paths (a pyenv shim on the caller's PATH does not count).
 needs=(
   "dockerd:docker.io"
   "/bin/busybox:busybox-static"
   "chromium:chromium"
-  "python:python-is-python3"
+  "/usr/bin/python3:python3"
+  "/usr/bin/python:python-is-python3"
+  "unzip:unzip"
+  "openssl:openssl"
 )
 
 missing=()
 for pair in "${needs[@]}"; do
   probe="${pair%%:*}"
   pkg="${pair##*:}"
-  if [[ "$probe" == /* ]]; then
-    [[ -x "$probe" ]] && file -L "$probe" 2>/dev/null | grep -q "statically linked" && continue
-    # busybox-static replaces the dynamic busybox; dpkg tells which one is there.
+  if [[ "$probe" == /bin/busybox ]]; then
+    # The image is built from a statically linked busybox; busybox-static provides it.
     dpkg -s "$pkg" >/dev/null 2>&1 && continue
+  elif [[ "$probe" == /* ]]; then
+    [[ -x "$probe" ]] && continue
   else
     command -v "$probe" >/dev/null 2>&1 && continue
   fi

@@ -140,8 +140,9 @@ export async function busyboxImage(docker: Docker): Promise<string> {
   if (existing.length > 0) return BUSYBOX_IMAGE;
 
   const busybox = '/bin/busybox';
-  const fileInfo = spawnSync('file', ['-L', busybox], { encoding: 'utf8' });
-  const isStatic = existsSync(busybox) && /statically linked/.test(fileInfo.stdout ?? '');
+  // ldd (always present with glibc) is how to tell a static binary without `file`.
+  const ldd = spawnSync('ldd', [busybox], { encoding: 'utf8' });
+  const isStatic = existsSync(busybox) && /not a dynamic executable/.test(`${ldd.stdout}${ldd.stderr}`);
   if (!isStatic) {
     throw new MissingDependencyError('A statically linked /bin/busybox', 'busybox-static');
   }
