@@ -89,6 +89,15 @@ export async function dockerEngine(): Promise<Docker> {
   await mkdir(STATE_DIR, { recursive: true });
   await withLock(DOCKERD_LOCK, async () => {
     if (await pingDocker(docker)) return;
+    // An engine that is starting or stopping holds /var/run/docker.pid: wait it out
+    // rather than start a second one, which would refuse to run.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const running = Number(await readFile('/var/run/docker.pid', 'utf8').catch(() => ''));
+      if (!running || !isAlive(running) || Date.now() > deadline) break;
+      if (await pingDocker(docker)) return;
+      await sleep(250);
+    }
     const log = openSync(DOCKERD_LOG, 'a');
     const child = spawn(dockerd, ['--iptables=false', '--storage-driver=vfs'], {
       detached: true,

@@ -63,10 +63,6 @@ export function readBootId(): string | undefined {
   }
 }
 
-export function procAvailable(): boolean {
-  return readProcStatSync(process.pid) !== undefined;
-}
-
 /**
  * Processes of a process group that still run. Zombies are left out: when the agent is
  * gone, a task's orphans belong to pid 1, and not every pid 1 reaps (this one may not),

@@ -12,7 +12,7 @@
  *   wrapper's fork of the command: in cgroup v1 moving a pid does not move its children.
  *
  * It uses shell builtins only (trap, echo, printf, exit), so a task's PATH cannot break
- * it, and it costs a dash process (about 1 MB) next to the task.
+ * it, and it costs one small shell process (dash: about 1 MB) next to the task.
  *
  * Arguments: $1 status file, $2 `keep` or `unset` (see PWD below), $3 number of
  * cgroup.procs files, then those files, then the mode and its operands:
@@ -20,9 +20,11 @@
  *   exec PROGRAM ARG...           runs PROGRAM with ARG..., argv[0] = PROGRAM
  *   exec-as ARGV0 PROGRAM ARG...  the same with argv[0] = ARGV0 (through perl, see below)
  *
- * The command gets exactly the task's environment: dash exports PWD to its children
- * even when it was not in its environment, so the wrapper unsets it again unless the
- * task's environment had one. (`sh -c VALUE` then sets its own, as it does under Mesos.)
+ * The command gets the task's environment: dash exports PWD to its children even when
+ * it was not in its environment, so the wrapper unsets it again unless the task's
+ * environment had one (`sh -c VALUE` then sets its own, as it does under Mesos). A shell
+ * passes on only variables whose names are shell identifiers, so a name such as "a.b"
+ * does not reach the command; under Mesos it reaches shell=false commands only.
  */
 import { existsSync } from 'node:fs';
 import type { CommandInfo } from '../../protocol/mesos.js';
