@@ -91,10 +91,10 @@ export async function dockerEngine(): Promise<Docker> {
     if (await pingDocker(docker)) return;
     // An engine that is starting or stopping holds /var/run/docker.pid: wait it out
     // rather than start a second one, which would refuse to run.
-    const deadline = Date.now() + 30_000;
+    const settleBy = Date.now() + 30_000;
     for (;;) {
       const running = Number(await readFile('/var/run/docker.pid', 'utf8').catch(() => ''));
-      if (!running || !isAlive(running) || Date.now() > deadline) break;
+      if (!running || !isAlive(running) || Date.now() > settleBy) break;
       if (await pingDocker(docker)) return;
       await sleep(250);
     }
