@@ -8,11 +8,19 @@ import type { DaemonOptions } from './config/daemon-options.js';
 import { WorkDirError } from './errors.js';
 import type { Logger } from './logger.js';
 import { attachAgentChannel } from './master/agent-channel.js';
+import { inProcessEndpoint } from './master/in-process-endpoint.js';
+import { discoverPlugins } from './plugins/discovery.js';
+import { PluginHost } from './plugins/plugin-host.js';
+import { pluginRoutes } from './plugins/plugin-routes.js';
+import { InProcessSchedulerTransport } from './scheduler/in-process-transport.js';
 import { masterRoutes } from './master/http/routes.js';
 import { Master } from './master/master.js';
 import { buildMasterInfo } from './master/master-info.js';
 import { buildServer, type MesoliteServer } from './server/app.js';
 import { LevelStore } from './store/level-store.js';
+
+/** The ports Marathon and Chronos classically listened on, for `--classic-ports`. */
+export const CLASSIC_PORTS: Record<string, number> = { marathon: 8080, chronos: 4400 };
 
 export interface RunningDaemon {
   /** The base URL the daemon serves, with the port actually bound. */
@@ -21,6 +29,7 @@ export interface RunningDaemon {
   readonly master: Master;
   /** The local agent, when this daemon runs one (`mesolite up`). */
   readonly agent: AgentRuntime | undefined;
+  readonly plugins: PluginHost;
   stop(): Promise<void>;
 }
 
@@ -78,11 +87,20 @@ export async function startDaemon(
     ...masterTuning,
   });
   const files = new FilesRegistry();
+  const plugins = new PluginHost({
+    store: store.namespace('plugins'),
+    logger: logger.child({ component: 'plugins' }),
+    host: options.host,
+    io,
+    transport: () => new InProcessSchedulerTransport(inProcessEndpoint(master)),
+    ...(options.classicPorts ? { ports: CLASSIC_PORTS } : {}),
+  });
   let agent: AgentRuntime | undefined;
   try {
     await server.register(masterRoutes(master));
     await server.register(masterRoutes(master), { prefix: '/mesos' });
     if (options.agent) await server.register(filesRoutes(files));
+    await server.register(pluginRoutes(plugins));
     attachAgentChannel(io, master, logger.child({ component: 'agent-channel' }));
     await server.listen({ host: options.host, port: options.port });
     const address = server.server.address();
@@ -110,6 +128,13 @@ export async function startDaemon(
       });
     }
     const localAgent = agent;
+    plugins.masterUrl = url;
+    const discovered = await discoverPlugins(options.workDir);
+    const wanted = options.plugins;
+    await plugins.load(
+      wanted ? discovered.found.filter((plugin) => wanted.includes(plugin.manifest.name)) : discovered.found,
+      discovered.broken,
+    );
     logger.info({ url, workDir: options.workDir }, 'mesolite daemon listening');
 
     let stopping: Promise<void> | undefined;
@@ -118,8 +143,10 @@ export async function startDaemon(
       server,
       master: running,
       agent: localAgent,
+      plugins,
       stop() {
         stopping ??= (async () => {
+          await plugins.stopAll();
           await localAgent?.stop();
           await running.stop();
           io.disconnectSockets(true);
@@ -132,6 +159,7 @@ export async function startDaemon(
       },
     };
   } catch (err) {
+    await plugins.stopAll().catch(() => undefined);
     await agent?.stop().catch(() => undefined);
     await master.stop().catch(() => undefined);
     io.engine.close();

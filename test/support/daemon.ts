@@ -20,6 +20,9 @@ export interface TestDaemonOptions {
   /** Run the real agent next to the master, as `mesolite up` does (default: master only). */
   agent?: boolean;
   workDir?: string;
+  /** Plugins to start by name (default none, so tests see only the frameworks they make). */
+  plugins?: string[];
+  classicPorts?: boolean;
 }
 
 /** A daemon in this process on a free loopback port with a throwaway work dir. */
@@ -34,6 +37,8 @@ export async function startTestDaemon(
     workDir,
     logLevel: 'silent',
     agent: testOptions.agent ?? false,
+    plugins: testOptions.plugins ?? [],
+    classicPorts: testOptions.classicPorts ?? false,
   });
   const daemon = await startDaemon(
     options,
@@ -45,6 +50,7 @@ export async function startTestDaemon(
     server: daemon.server,
     master: daemon.master,
     agent: daemon.agent,
+    plugins: daemon.plugins,
     workDir,
     async stop() {
       await daemon.stop();

@@ -16,6 +16,8 @@ export interface DaemonFlags {
   logLevel: DaemonOptions['logLevel'];
   offerTimeout?: number;
   weights?: Record<string, number>;
+  plugins?: string[];
+  classicPorts?: boolean;
 }
 
 function parseSeconds(value: string): number {
@@ -55,6 +57,13 @@ export function addDaemonFlags(command: Command): Command {
       new Option('--weights <list>', 'role weights for fair sharing, e.g. "ops=2,dev=1"').argParser(
         parseWeightsFlag,
       ),
+    )
+    .addOption(
+      new Option('--plugins <list>', 'which plugins to start, e.g. "marathon,chronos" (default: all)')
+        .argParser((value: string) => value.split(',').map((name) => name.trim()).filter(Boolean)),
+    )
+    .addOption(
+      new Option('--classic-ports', 'also serve Marathon on 8080 and Chronos on 4400, as they used to be'),
     )
     .addOption(
       new Option('--log-level <level>', 'log level on stderr')

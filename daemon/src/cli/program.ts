@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { agentCommand } from './agent-command.js';
 import { healthCommand } from './health-command.js';
+import { pluginCommand } from './plugin-command.js';
 import { masterCommand, upCommand } from './up-command.js';
 
 const require = createRequire(import.meta.url);
@@ -15,5 +16,6 @@ export function buildProgram(): Command {
     .addCommand(upCommand())
     .addCommand(masterCommand())
     .addCommand(agentCommand())
+    .addCommand(pluginCommand())
     .addCommand(healthCommand());
 }

@@ -12,6 +12,8 @@ export async function runDaemon(flags: DaemonFlags, withAgent: boolean): Promise
     logLevel: flags.logLevel,
     agent: withAgent,
     ...(flags.weights ? { weights: flags.weights } : {}),
+    ...(flags.plugins ? { plugins: flags.plugins } : {}),
+    classicPorts: flags.classicPorts ?? false,
     ...(flags.offerTimeout !== undefined ? { offerTimeoutSeconds: flags.offerTimeout } : {}),
   });
   const logger = createLogger(options.logLevel);

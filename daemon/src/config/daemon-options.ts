@@ -18,6 +18,10 @@ export const DaemonOptionsSchema = Type.Object({
   weights: Type.Record(Type.String({ minLength: 1 }), Type.Number({ exclusiveMinimum: 0 })),
   /** Whether this daemon also runs an agent (`up`) or is a master alone (`master`). */
   agent: Type.Boolean(),
+  /** Which plugins start (by manifest name); absent: all that are installed. */
+  plugins: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  /** Serve plugins on their classic ports too (Marathon 8080, Chronos 4400). */
+  classicPorts: Type.Boolean(),
   logLevel: Type.Union([
     Type.Literal('fatal'),
     Type.Literal('error'),
@@ -56,6 +60,8 @@ export function resolveDaemonOptions(input: Partial<DaemonOptions>): DaemonOptio
     logLevel: input.logLevel ?? 'info',
     weights: input.weights ?? {},
     agent: input.agent ?? true,
+    classicPorts: input.classicPorts ?? false,
+    ...(input.plugins !== undefined ? { plugins: input.plugins } : {}),
     ...(input.offerTimeoutSeconds !== undefined
       ? { offerTimeoutSeconds: input.offerTimeoutSeconds }
       : {}),

@@ -25,10 +25,10 @@ export type MesoliteServer = FastifyInstance<
 >;
 
 /**
- * Builds the daemon's fastify app: one instance whose features are registered as
- * encapsulated plugins. Listening is left to the caller so tests can `inject`.
+ * A fastify instance with the conventions every mesolite HTTP surface shares (the
+ * daemon's and each plugin's): lenient JSON bodies, doubled slashes, coded errors.
  */
-export function buildServer(options: ServerOptions): MesoliteServer {
+export function createHttpApp(options: ServerOptions): MesoliteServer {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -49,7 +49,15 @@ export function buildServer(options: ServerOptions): MesoliteServer {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     reply.code(status).send({ message: error.message });
   });
+  return app;
+}
 
+/**
+ * Builds the daemon's fastify app: one instance whose features are registered as
+ * encapsulated plugins. Listening is left to the caller so tests can `inject`.
+ */
+export function buildServer(options: ServerOptions): MesoliteServer {
+  const app = createHttpApp(options);
   app.register(healthRoutes);
   return app;
 }
