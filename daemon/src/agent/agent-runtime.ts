@@ -108,12 +108,12 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
   // Sandboxes of tasks this agent still knows stay; the rest follow the GC delay.
   const live = new Set(agent.reportedTasks().map((task) => task.task_id.value));
   await gc.recover((_path, ids) => live.has(ids.executorId));
-
   return {
     agent,
     files,
     async stop() {
       await agent.stop();
+      await dockerContainerizer.close();
       await gc.close();
     },
   };

@@ -162,7 +162,10 @@ export class Agent {
   async stop(): Promise<void> {
     this.stopped = true;
     this.updates.stop();
-    for (const live of this.tasks.values()) live.health?.stop();
+    for (const live of this.tasks.values()) {
+      live.health?.stop();
+      live.running?.detach?.();
+    }
     this.socket?.disconnect();
     this.socket = undefined;
   }
@@ -172,6 +175,11 @@ export class Agent {
     await Promise.all(
       [...this.tasks.values()].map((live) => live.running?.kill(0).catch(() => undefined)),
     );
+  }
+
+  /** Container ids of every task this agent has a checkpoint for. */
+  knownContainerIds(): string[] {
+    return [...this.tasks.values()].map((live) => live.checkpoint.containerId);
   }
 
   /** The tasks this agent knows, in the master's Task shape. */

@@ -64,6 +64,8 @@ export interface RunningContainer {
   kill(gracePeriodMs: number): Promise<void>;
   /** The address health checks should use for the task's ports (127.0.0.1 for host networking). */
   readonly healthCheckHost: string;
+  /** Stops watching the container without stopping it (the agent is shutting down). */
+  detach?(): void;
   /** Runs a COMMAND health check inside the container's context (cwd, env, namespaces). */
   runCheck?(
     command: CommandInfo,

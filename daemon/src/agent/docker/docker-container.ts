@@ -14,11 +14,12 @@ import type {
   ContainerTermination,
   RunningContainer,
 } from '../containerizer.js';
+import { explainExit, terminationOf, wasOomKilled } from './container-termination.js';
 import { type DockerContainerState, toCheckpoint } from './docker-checkpoint.js';
 import { DockerEngineError, engineMessage, engineStatus, isNotFound } from './docker-errors.js';
 import type { DockerNetwork } from './docker-parameters.js';
 import { type CheckResult, execCheck } from './exec-check.js';
-import { copyContainerLogs, type LogPosition, lastLineSince } from './sandbox-logs.js';
+import { copyContainerLogs, type LogPosition } from './sandbox-logs.js';
 import { settlesWithin } from './settles-within.js';
 
 export interface DockerContainerSettings {
@@ -56,42 +57,6 @@ export function healthCheckHostFor(
 ): string {
   if (network === 'bridge' && !publishesPorts && ipAddress) return ipAddress;
   return '127.0.0.1';
-}
-
-/** Shells' statuses for a command that is not there (127) or cannot be executed (126). */
-const COMMAND_NOT_RUN = new Set([126, 127]);
-
-/**
- * How a container ended, worded as Mesos's docker executor words it ("Container exited
- * with status N"), followed by the engine's error or the line that explains the status.
- */
-export function terminationOf(
-  exitCode: number,
-  oomKilled: boolean,
-  memoryLimitBytes: number | undefined,
-  explanation?: string,
-): ContainerTermination {
-  const exited = `Container exited with status ${exitCode}`;
-  const detail = explanation ? `: ${explanation}` : '';
-  if (oomKilled) {
-    const limit =
-      memoryLimitBytes !== undefined ? ` of ${Math.round(memoryLimitBytes / 1024 / 1024)} MB` : '';
-    return {
-      exitCode,
-      reason: 'REASON_CONTAINER_LIMITATION_MEMORY',
-      message: `Memory limit${limit} exceeded: the kernel's OOM killer ended the container. ${exited}${detail}`,
-    };
-  }
-  return { exitCode, message: `${exited}${detail}` };
-}
-
-/** For a command that did not run, the shell's own words from the container's stderr. */
-export async function explainExit(
-  exitCode: number,
-  state: Pick<DockerContainerState, 'sandbox' | 'logStart'>,
-): Promise<string | undefined> {
-  if (!COMMAND_NOT_RUN.has(exitCode)) return undefined;
-  return lastLineSince(state.sandbox, 'stderr', state.logStart.stderr);
 }
 
 interface WaitAnswer {
@@ -210,7 +175,11 @@ export class DockerContainer implements RunningContainer {
           message: `Container '${this.state.name}' was removed outside the agent; how it ended is unknown`,
         };
       }
-      const info = await this.container.inspect().catch(() => undefined);
+      const oomKilled = await wasOomKilled(
+        this.container,
+        answer.exitCode,
+        this.state.memoryLimitBytes,
+      );
       await this.drainLogs();
       if (this.lifetime.signal.aborted) {
         // Detached while the last logs were copied: the next agent's recover() copies the
@@ -220,7 +189,7 @@ export class DockerContainer implements RunningContainer {
       await removeContainer(this.container, logger);
       return terminationOf(
         answer.exitCode,
-        info?.State.OOMKilled === true,
+        oomKilled,
         this.state.memoryLimitBytes,
         answer.error ?? (await explainExit(answer.exitCode, this.state)),
       );

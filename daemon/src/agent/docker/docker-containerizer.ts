@@ -16,14 +16,13 @@ import type {
   RunningContainer,
 } from '../containerizer.js';
 import { LABELS } from './container-identity.js';
+import { explainExit, terminationOf } from './container-termination.js';
 import { type DockerContainerState, fromCheckpoint } from './docker-checkpoint.js';
 import {
   attachedInfo,
   DockerContainer,
   type DockerContainerSettings,
-  explainExit,
   removeContainer,
-  terminationOf,
 } from './docker-container.js';
 import {
   DockerEngineError,

@@ -1,4 +1,5 @@
-import { healthCheckHostFor, terminationOf } from '@mesolite/daemon/agent/docker/docker-container';
+import { terminationOf } from '@mesolite/daemon/agent/docker/container-termination';
+import { healthCheckHostFor } from '@mesolite/daemon/agent/docker/docker-container';
 import { describe, expect, it } from 'vitest';
 
 describe('terminations and checks', () => {

@@ -166,17 +166,19 @@ describe('recovery after an agent restart', () => {
   });
 
   it("removes orphans: this agent's containers that no checkpoint knows", async () => {
-    const agent = newContainerizer('agent-orphans');
+    // Agent ids of this run only: containers an interrupted earlier run left are not ours.
+    const agentId = `agent-${fixture.prefix}`;
+    const agent = newContainerizer(agentId);
     const kept = await fixture.spec({ command: { value: 'sleep 60' } });
     const orphan = await fixture.spec({ command: { value: 'sleep 60' } });
     await agent.launch(kept);
     await agent.launch(orphan);
     await agent.close();
-    const other = await newContainerizer('another-agent').launch(
+    const other = await newContainerizer(`another-${agentId}`).launch(
       await fixture.spec({ command: { value: 'sleep 60' } }),
     );
 
-    const restarted = newContainerizer('agent-orphans');
+    const restarted = newContainerizer(agentId);
     expect(await restarted.removeOrphans([kept.containerId])).toEqual([orphan.containerId]);
     expect(await isRemoved(`mesos-${orphan.containerId}`)).toBe(true);
     expect(await isRunning(`mesos-${kept.containerId}`)).toBe(true);
