@@ -93,9 +93,11 @@ describe('the fetcher cache', () => {
     });
     const patient = fetchUris([uri], join(scratch.root, 'patient'), { cacheDir: scratch.cacheDir });
     while (waiting.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Both fetches join the one download only once each has prepared its sandbox.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     quitter.abort();
     await expect(abandoned).rejects.toMatchObject({ code: 'MESOLITE_ERR_FETCH_FAILED' });
-    for (const release of waiting) release();
+    for (const release of waiting.splice(0)) release();
     await patient;
     expect(await readFile(join(scratch.root, 'patient/big.bin'), 'utf8')).toBe('big');
     expect(server.count('/big.bin')).toBe(1);
