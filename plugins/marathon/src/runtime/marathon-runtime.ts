@@ -1,0 +1,443 @@
+/**
+ * Marathon's framework: keeps every app's instances alive through the v1 scheduler
+ * API. Decisions are pure (deployment/reconcile, scheduling/placement); this class
+ * carries them out: it launches from offers, kills what must go, follows status
+ * updates, persists what it knows before it acknowledges anything, and reconciles
+ * with the master after every (re)subscription so it neither loses nor duplicates
+ * instances across restarts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Offer, TaskInfo, TaskStatus } from '@mesolite/daemon/protocol/mesos';
+import { isTerminal } from '@mesolite/daemon/protocol/mesos';
+import type { SchedulerClient } from '@mesolite/daemon/scheduler/client';
+import type { Logger } from 'pino';
+import type { DeployableApp, InstanceState, InstanceView } from '../deployment/model.js';
+import { reconcileApp } from '../deployment/reconcile.js';
+import type { NoOfferMatchReason } from '../scheduling/no-offer-match-reason.js';
+import { type Placement, placeInstances } from '../scheduling/placement.js';
+import type { PlacedInstance, PlacementRequest } from '../scheduling/placement-request.js';
+import { type Instance, isActive } from '../state/instance.js';
+import type { MarathonStore } from '../state/marathon-store.js';
+
+/** How the runtime reads an app definition; the app module provides it. */
+export interface AppAdapter<A> {
+  id(app: A): string;
+  deployable(app: A): DeployableApp;
+  placement(app: A): PlacementRequest;
+  taskInfo(app: A, input: { taskId: string; offer: Offer; placement: Placement }): TaskInfo;
+  newTaskId(app: A): string;
+  backoff(app: A): { backoffSeconds: number; backoffFactor: number; maxLaunchDelaySeconds: number };
+}
+
+export interface RuntimeEvents {
+  statusUpdate(instance: Instance, status: TaskStatus): void;
+  healthChanged(instance: Instance, healthy: boolean): void;
+  instanceGone(instance: Instance): void;
+}
+
+export interface QueueEntry {
+  appId: string;
+  count: number;
+  delayUntil: number;
+  lastReasons: NoOfferMatchReason[];
+  processedOffers: number;
+  unusedOffers: number;
+  lastUnusedOfferAt?: string;
+  lastUsedOfferAt?: string;
+  reasonCounts: Map<NoOfferMatchReason, number>;
+}
+
+interface BackoffState {
+  failures: number;
+  delayUntil: number;
+}
+
+const RECONCILE_INTERVAL_MS = 60_000;
+const TICK_MS = 1000;
+const DECLINE_SECONDS_WITH_DEMAND = 5;
+const DECLINE_SECONDS_IDLE = 120;
+
+function instanceState(state: Instance['state']): InstanceState {
+  return state.replace(/^TASK_/, '').toLowerCase() as InstanceState;
+}
+
+export class MarathonRuntime<A> {
+  readonly apps = new Map<string, A>();
+  readonly instances = new Map<string, Instance>();
+  readonly queue = new Map<string, QueueEntry>();
+  /** Over-capacity a running deployment allows per app (rolling restarts). */
+  readonly allowedOverCapacity = new Map<string, number>();
+  private readonly backoff = new Map<string, BackoffState>();
+  private suppressed = false;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private subscribed = false;
+  private readonly listeners: Array<() => void> = [];
+
+  constructor(
+    private readonly client: SchedulerClient,
+    private readonly store: MarathonStore,
+    private readonly adapter: AppAdapter<A>,
+    private readonly events: RuntimeEvents,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Loads persisted apps and instances, subscribes (failing over to the stored framework id). */
+  async start(frameworkName: string, apps: readonly A[]): Promise<void> {
+    for (const app of apps) this.apps.set(this.adapter.id(app), app);
+    for (const instance of await this.store.instances())
+      this.instances.set(instance.taskId, instance);
+
+    this.listeners.push(
+      this.client.on('subscribed', (info) => {
+        this.subscribed = true;
+        void this.store.setFrameworkId(info.framework_id.value);
+        void this.reconcile();
+      }),
+      this.client.on('disconnected', () => {
+        this.subscribed = false;
+      }),
+      this.client.on('offers', (offers) => void this.handleOffers(offers)),
+      this.client.on('update', (status) => this.handleUpdate(status)),
+    );
+    const storedId = await this.store.frameworkId();
+    await this.client.subscribe({
+      user: 'root',
+      name: frameworkName,
+      failover_timeout: 604800,
+      checkpoint: true,
+      roles: ['*'],
+      capabilities: [
+        { type: 'PARTITION_AWARE' },
+        { type: 'TASK_KILLING_STATE' },
+        { type: 'MULTI_ROLE' },
+      ],
+      ...(storedId ? { id: { value: storedId } } : {}),
+    });
+    this.tickTimer = setInterval(() => this.tick(), TICK_MS);
+    this.tickTimer.unref();
+    this.reconcileTimer = setInterval(() => void this.reconcile(), RECONCILE_INTERVAL_MS);
+    this.reconcileTimer.unref();
+    this.tick();
+  }
+
+  stop(): void {
+    clearInterval(this.tickTimer);
+    clearInterval(this.reconcileTimer);
+    for (const off of this.listeners.splice(0)) off();
+  }
+
+  get isSubscribed(): boolean {
+    return this.subscribed;
+  }
+
+  instancesOf(appId: string): Instance[] {
+    return [...this.instances.values()].filter((instance) => instance.appId === appId);
+  }
+
+  /** Sets (or replaces) an app's definition; the keep-alive loop does the rest. */
+  setApp(app: A): void {
+    const id = this.adapter.id(app);
+    const previous = this.apps.get(id);
+    this.apps.set(id, app);
+    if (
+      !previous ||
+      this.adapter.deployable(previous).lastConfigChangeAt !==
+        this.adapter.deployable(app).lastConfigChangeAt
+    ) {
+      this.backoff.delete(id);
+    }
+    this.tick();
+  }
+
+  /** Forgets an app and kills all its instances. */
+  removeApp(id: string): void {
+    this.apps.delete(id);
+    this.queue.delete(id);
+    this.backoff.delete(id);
+    for (const instance of this.instancesOf(id)) void this.kill(instance);
+    this.tick();
+  }
+
+  /** Kills an instance (the app's target is not changed here). */
+  async kill(instance: Instance): Promise<void> {
+    if (isTerminal(instance.state)) return;
+    instance.killing = true;
+    await this.store.putInstance(instance);
+    await this.client
+      .kill({ value: instance.taskId }, { value: instance.agentId })
+      .catch((err: unknown) =>
+        this.logger.warn({ err, taskId: instance.taskId }, 'kill failed; retried next tick'),
+      );
+  }
+
+  /** Asks the master for the state of every instance we know, and of every task it has for us. */
+  async reconcile(): Promise<void> {
+    if (!this.subscribed) return;
+    const known = [...this.instances.values()].map((instance) => ({
+      task_id: { value: instance.taskId },
+      agent_id: { value: instance.agentId },
+    }));
+    try {
+      if (known.length > 0) await this.client.reconcile(known);
+      await this.client.reconcile([]);
+    } catch (err) {
+      this.logger.warn({ err }, 'reconciliation failed; retried later');
+    }
+  }
+
+  /** The keep-alive loop: compare each app with its instances and queue launches and kills. */
+  tick(): void {
+    const now = this.now();
+    let demand = 0;
+    for (const [id, app] of this.apps) {
+      const deployable = this.adapter.deployable(app);
+      const views = this.instancesOf(id).map((instance) => this.view(instance, deployable));
+      const decision = reconcileApp(deployable, views, now, {
+        allowedOverCapacity: this.allowedOverCapacity.get(id) ?? 0,
+      });
+      for (const view of decision.kill) {
+        const instance = this.instances.get(view.instanceId);
+        if (instance && !instance.killing) void this.kill(instance);
+      }
+      for (const view of decision.expunge) {
+        const instance = this.instances.get(view.instanceId);
+        if (instance) void this.forget(instance);
+      }
+      const entry = this.queueEntry(id);
+      entry.count = decision.launch;
+      entry.delayUntil = this.backoff.get(id)?.delayUntil ?? 0;
+      if (decision.launch > 0 && entry.delayUntil <= now) demand += decision.launch;
+      if (decision.launch === 0) this.queue.delete(id);
+    }
+    // Instances of apps that no longer exist are killed, then forgotten once terminal.
+    for (const instance of this.instances.values()) {
+      if (!this.apps.has(instance.appId) && !instance.killing) void this.kill(instance);
+    }
+    void this.adjustOffers(demand > 0);
+  }
+
+  private async adjustOffers(wantOffers: boolean): Promise<void> {
+    if (!this.subscribed) return;
+    try {
+      if (wantOffers && this.suppressed) {
+        this.suppressed = false;
+        await this.client.revive();
+      } else if (!wantOffers && !this.suppressed) {
+        this.suppressed = true;
+        await this.client.suppress();
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'revive/suppress failed');
+    }
+  }
+
+  private queueEntry(appId: string): QueueEntry {
+    let entry = this.queue.get(appId);
+    if (!entry) {
+      entry = {
+        appId,
+        count: 0,
+        delayUntil: 0,
+        lastReasons: [],
+        processedOffers: 0,
+        unusedOffers: 0,
+        reasonCounts: new Map(),
+      };
+      this.queue.set(appId, entry);
+    }
+    return entry;
+  }
+
+  private view(instance: Instance, app: DeployableApp): InstanceView {
+    const stored = this.apps.get(instance.appId);
+    const configVersion =
+      stored && instance.version === app.version
+        ? app.lastConfigChangeAt
+        : (instance.configVersion ?? instance.version);
+    return {
+      instanceId: instance.taskId,
+      appId: instance.appId,
+      version: instance.version,
+      configVersion,
+      state: instance.killing && isActive(instance) ? 'killing' : instanceState(instance.state),
+      ...(instance.healthy !== undefined ? { healthy: instance.healthy } : {}),
+      stagedAt: Date.parse(instance.stagedAt),
+      ...(instance.startedAt ? { startedAt: Date.parse(instance.startedAt) } : {}),
+      agentId: instance.agentId,
+    };
+  }
+
+  private placedInstances(appId: string, configVersion: string): PlacedInstance[] {
+    return this.instancesOf(appId)
+      .filter(
+        (instance) =>
+          isActive(instance) && (instance.configVersion ?? instance.version) === configVersion,
+      )
+      .map((instance) => ({
+        agentId: instance.agentId,
+        hostname: instance.host,
+        attributes: instance.attributes ?? [],
+      }));
+  }
+
+  private async handleOffers(offers: readonly Offer[]): Promise<void> {
+    const now = this.now();
+    for (const offer of offers) {
+      const taskInfos: TaskInfo[] = [];
+      let remaining: Offer = offer;
+      for (const [id, entry] of [...this.queue].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const app = this.apps.get(id);
+        if (!app || entry.count <= 0 || entry.delayUntil > now) continue;
+        const deployable = this.adapter.deployable(app);
+        const batch = placeInstances(
+          this.adapter.placement(app),
+          remaining,
+          this.placedInstances(id, deployable.lastConfigChangeAt),
+          entry.count,
+        );
+        entry.processedOffers++;
+        if (batch.placements.length === 0) {
+          entry.unusedOffers++;
+          entry.lastUnusedOfferAt = new Date(now).toISOString();
+          entry.lastReasons = batch.reasons ?? [];
+          for (const reason of entry.lastReasons)
+            entry.reasonCounts.set(reason, (entry.reasonCounts.get(reason) ?? 0) + 1);
+          continue;
+        }
+        entry.lastUsedOfferAt = new Date(now).toISOString();
+        for (const placement of batch.placements) {
+          const taskId = this.adapter.newTaskId(app);
+          const task = this.adapter.taskInfo(app, { taskId, offer, placement });
+          const instance: Instance = {
+            taskId,
+            appId: id,
+            version: deployable.version,
+            configVersion: deployable.lastConfigChangeAt,
+            agentId: offer.agent_id.value,
+            host: offer.hostname,
+            attributes: offer.attributes ?? [],
+            ports: placement.hostPorts,
+            state: 'TASK_STAGING',
+            stagedAt: new Date(now).toISOString(),
+          };
+          this.instances.set(taskId, instance);
+          await this.store.putInstance(instance);
+          taskInfos.push(task);
+          entry.count--;
+        }
+        remaining = { ...remaining, resources: [...batch.remaining.resources] };
+      }
+      try {
+        if (taskInfos.length > 0) {
+          await this.client.accept(
+            [offer.id],
+            [{ type: 'LAUNCH', launch: { task_infos: taskInfos } }],
+            {
+              refuse_seconds: 1,
+            },
+          );
+        } else {
+          const busy = [...this.queue.values()].some((entry) => entry.count > 0);
+          await this.client.decline([offer.id], {
+            refuse_seconds: busy ? DECLINE_SECONDS_WITH_DEMAND : DECLINE_SECONDS_IDLE,
+          });
+        }
+      } catch (err) {
+        this.logger.warn({ err, offerId: offer.id.value }, 'answering an offer failed');
+      }
+    }
+  }
+
+  private handleUpdate(status: TaskStatus): void {
+    void this.applyUpdate(status).then(
+      async () => {
+        if (status.uuid && status.agent_id) {
+          await this.client
+            .acknowledge(status.agent_id, status.task_id, status.uuid)
+            .catch((err: unknown) => {
+              this.logger.warn({ err }, 'acknowledgement failed; the master re-sends the update');
+            });
+        }
+      },
+      (err: unknown) =>
+        this.logger.error(
+          { err, taskId: status.task_id.value },
+          'could not record a status update',
+        ),
+    );
+  }
+
+  /** Records an update; persisted before it is acknowledged. */
+  private async applyUpdate(status: TaskStatus): Promise<void> {
+    const instance = this.instances.get(status.task_id.value);
+    if (!instance) {
+      // A task we do not know (its app was deleted while we were down): make sure it goes.
+      if (!isTerminal(status.state) && status.agent_id) {
+        await this.client.kill(status.task_id, status.agent_id).catch(() => undefined);
+      }
+      return;
+    }
+    const now = new Date(this.now()).toISOString();
+    const previousHealth = instance.healthy;
+    instance.state = status.state;
+    if (status.message) instance.message = status.message;
+    if (status.state === 'TASK_RUNNING' && !instance.startedAt) instance.startedAt = now;
+    if (status.healthy !== undefined && status.healthy !== previousHealth) {
+      instance.healthy = status.healthy;
+      instance.lastHealthChangeAt = now;
+      if (status.healthy && !instance.firstHealthyAt) instance.firstHealthyAt = now;
+      if (!status.healthy) instance.lastFailureCause = status.message;
+    }
+    this.events.statusUpdate(instance, status);
+    if (status.healthy !== undefined && status.healthy !== previousHealth) {
+      this.events.healthChanged(instance, status.healthy);
+    }
+    if (isTerminal(status.state)) {
+      this.noteEnd(instance, status);
+      await this.forget(instance);
+      this.tick();
+      return;
+    }
+    await this.store.putInstance(instance);
+  }
+
+  /** Launch backoff as Marathon's: failures of a running config delay the next launch. */
+  private noteEnd(instance: Instance, status: TaskStatus): void {
+    const app = this.apps.get(instance.appId);
+    if (!app || instance.killing) return;
+    if (status.state === 'TASK_FINISHED' && status.reason === undefined) return;
+    const settings = this.adapter.backoff(app);
+    const state = this.backoff.get(instance.appId) ?? { failures: 0, delayUntil: 0 };
+    const delay = Math.min(
+      settings.backoffSeconds * settings.backoffFactor ** state.failures,
+      settings.maxLaunchDelaySeconds,
+    );
+    state.failures++;
+    state.delayUntil = this.now() + delay * 1000;
+    this.backoff.set(instance.appId, state);
+  }
+
+  /** A healthy or long-running instance resets its app's backoff. */
+  resetBackoff(appId: string): void {
+    this.backoff.delete(appId);
+  }
+
+  delayOf(appId: string): { timeLeftSeconds: number; overdue: boolean } {
+    const until = this.backoff.get(appId)?.delayUntil ?? 0;
+    const left = Math.max(0, (until - this.now()) / 1000);
+    return { timeLeftSeconds: Math.ceil(left), overdue: left === 0 };
+  }
+
+  private async forget(instance: Instance): Promise<void> {
+    this.instances.delete(instance.taskId);
+    await this.store.removeInstance(instance.taskId);
+    this.events.instanceGone(instance);
+  }
+}
+
+/** Marathon's task id form: `<app id without the leading slash, slashes as _>.<uuid>`. */
+export function marathonTaskId(appId: string): string {
+  return `${appId.replace(/^\//, '').replaceAll('/', '_')}.${randomUUID()}`;
+}
