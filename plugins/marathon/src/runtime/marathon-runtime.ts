@@ -13,7 +13,23 @@ import type { SchedulerClient } from '@mesolite/daemon/scheduler/client';
 import type { Logger } from 'pino';
 import type { DeployableApp, InstanceState, InstanceView } from '../deployment/model.js';
 import { reconcileApp } from '../deployment/reconcile.js';
-import type { NoOfferMatchReason } from '../scheduling/no-offer-match-reason.js';
+import {
+  applyBackoffEvent,
+  type BackoffState,
+  type BackoffStrategy,
+  backoffEventType,
+  configRef,
+  delayedUntil,
+  NO_DELAYS,
+  type QueueDelay,
+  queueDelay,
+} from '../scheduling/backoff.js';
+import {
+  EMPTY_OFFER_STATISTICS,
+  type OfferStatistics,
+  recordUnusedOffer,
+  recordUsedOffer,
+} from '../scheduling/offers-summary.js';
 import { type Placement, placeInstances } from '../scheduling/placement.js';
 import type { PlacedInstance, PlacementRequest } from '../scheduling/placement-request.js';
 import { type Instance, isActive } from '../state/instance.js';
@@ -26,7 +42,7 @@ export interface AppAdapter<A> {
   placement(app: A): PlacementRequest;
   taskInfo(app: A, input: { taskId: string; offer: Offer; placement: Placement }): TaskInfo;
   newTaskId(app: A): string;
-  backoff(app: A): { backoffSeconds: number; backoffFactor: number; maxLaunchDelaySeconds: number };
+  backoff(app: A): BackoffStrategy;
 }
 
 export interface RuntimeEvents {
@@ -35,21 +51,12 @@ export interface RuntimeEvents {
   instanceGone(instance: Instance): void;
 }
 
+/** An app waiting for offers, as /v2/queue reports it. */
 export interface QueueEntry {
   appId: string;
+  /** Instances still to launch. */
   count: number;
-  delayUntil: number;
-  lastReasons: NoOfferMatchReason[];
-  processedOffers: number;
-  unusedOffers: number;
-  lastUnusedOfferAt?: string;
-  lastUsedOfferAt?: string;
-  reasonCounts: Map<NoOfferMatchReason, number>;
-}
-
-interface BackoffState {
-  failures: number;
-  delayUntil: number;
+  statistics: OfferStatistics;
 }
 
 const RECONCILE_INTERVAL_MS = 60_000;
@@ -67,7 +74,7 @@ export class MarathonRuntime<A> {
   readonly queue = new Map<string, QueueEntry>();
   /** Over-capacity a running deployment allows per app (rolling restarts). */
   readonly allowedOverCapacity = new Map<string, number>();
-  private readonly backoff = new Map<string, BackoffState>();
+  private backoff: BackoffState = NO_DELAYS;
   private suppressed = false;
   private tickTimer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -139,23 +146,17 @@ export class MarathonRuntime<A> {
   /** Sets (or replaces) an app's definition; the keep-alive loop does the rest. */
   setApp(app: A): void {
     const id = this.adapter.id(app);
-    const previous = this.apps.get(id);
+    // Backoff is per configuration (configRef), so a changed app starts without a delay.
     this.apps.set(id, app);
-    if (
-      !previous ||
-      this.adapter.deployable(previous).lastConfigChangeAt !==
-        this.adapter.deployable(app).lastConfigChangeAt
-    ) {
-      this.backoff.delete(id);
-    }
     this.tick();
   }
 
   /** Forgets an app and kills all its instances. */
   removeApp(id: string): void {
+    const app = this.apps.get(id);
     this.apps.delete(id);
     this.queue.delete(id);
-    this.backoff.delete(id);
+    if (app) this.resetBackoff(app);
     for (const instance of this.instancesOf(id)) void this.kill(instance);
     this.tick();
   }
@@ -205,11 +206,15 @@ export class MarathonRuntime<A> {
         const instance = this.instances.get(view.instanceId);
         if (instance) void this.forget(instance);
       }
+      if (decision.launch === 0) {
+        // Marathon starts an app's offer statistics afresh each time it queues launches.
+        this.queue.delete(id);
+        continue;
+      }
       const entry = this.queueEntry(id);
       entry.count = decision.launch;
-      entry.delayUntil = this.backoff.get(id)?.delayUntil ?? 0;
-      if (decision.launch > 0 && entry.delayUntil <= now) demand += decision.launch;
-      if (decision.launch === 0) this.queue.delete(id);
+      const ref = configRef(id, deployable.lastConfigChangeAt);
+      if ((delayedUntil(this.backoff, ref, now) ?? 0) <= now) demand += decision.launch;
     }
     // Instances of apps that no longer exist are killed, then forgotten once terminal.
     for (const instance of this.instances.values()) {
@@ -236,15 +241,7 @@ export class MarathonRuntime<A> {
   private queueEntry(appId: string): QueueEntry {
     let entry = this.queue.get(appId);
     if (!entry) {
-      entry = {
-        appId,
-        count: 0,
-        delayUntil: 0,
-        lastReasons: [],
-        processedOffers: 0,
-        unusedOffers: 0,
-        reasonCounts: new Map(),
-      };
+      entry = { appId, count: 0, statistics: EMPTY_OFFER_STATISTICS };
       this.queue.set(appId, entry);
     }
     return entry;
@@ -289,24 +286,23 @@ export class MarathonRuntime<A> {
       let remaining: Offer = offer;
       for (const [id, entry] of [...this.queue].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const app = this.apps.get(id);
-        if (!app || entry.count <= 0 || entry.delayUntil > now) continue;
+        if (!app || entry.count <= 0) continue;
         const deployable = this.adapter.deployable(app);
+        const ref = configRef(id, deployable.lastConfigChangeAt);
+        if ((delayedUntil(this.backoff, ref, now) ?? 0) > now) continue;
         const batch = placeInstances(
           this.adapter.placement(app),
           remaining,
           this.placedInstances(id, deployable.lastConfigChangeAt),
           entry.count,
         );
-        entry.processedOffers++;
-        if (batch.placements.length === 0) {
-          entry.unusedOffers++;
-          entry.lastUnusedOfferAt = new Date(now).toISOString();
-          entry.lastReasons = batch.reasons ?? [];
-          for (const reason of entry.lastReasons)
-            entry.reasonCounts.set(reason, (entry.reasonCounts.get(reason) ?? 0) + 1);
-          continue;
+        for (let used = 0; used < batch.placements.length; used++) {
+          entry.statistics = recordUsedOffer(entry.statistics, now);
         }
-        entry.lastUsedOfferAt = new Date(now).toISOString();
+        if (batch.reasons) {
+          entry.statistics = recordUnusedOffer(entry.statistics, remaining, batch.reasons, now);
+        }
+        if (batch.placements.length === 0) continue;
         for (const placement of batch.placements) {
           const taskId = this.adapter.newTaskId(app);
           const task = this.adapter.taskInfo(app, { taskId, offer, placement });
@@ -394,8 +390,8 @@ export class MarathonRuntime<A> {
     if (status.healthy !== undefined && status.healthy !== previousHealth) {
       this.events.healthChanged(instance, status.healthy);
     }
+    this.noteBackoff(instance, status);
     if (isTerminal(status.state)) {
-      this.noteEnd(instance, status);
       await this.forget(instance);
       this.tick();
       return;
@@ -403,31 +399,30 @@ export class MarathonRuntime<A> {
     await this.store.putInstance(instance);
   }
 
-  /** Launch backoff as Marathon's: failures of a running config delay the next launch. */
-  private noteEnd(instance: Instance, status: TaskStatus): void {
+  /** Launch backoff as Marathon's RateLimiter: failures delay the next launch of that config. */
+  private noteBackoff(instance: Instance, status: TaskStatus): void {
     const app = this.apps.get(instance.appId);
     if (!app || instance.killing) return;
-    if (status.state === 'TASK_FINISHED' && status.reason === undefined) return;
-    const settings = this.adapter.backoff(app);
-    const state = this.backoff.get(instance.appId) ?? { failures: 0, delayUntil: 0 };
-    const delay = Math.min(
-      settings.backoffSeconds * settings.backoffFactor ** state.failures,
-      settings.maxLaunchDelaySeconds,
+    const type = backoffEventType(status.state, status.reason);
+    if (!type) return;
+    const ref = configRef(instance.appId, this.adapter.deployable(app).lastConfigChangeAt);
+    this.backoff = applyBackoffEvent(
+      this.backoff,
+      type === 'failed' ? { type, ref, strategy: this.adapter.backoff(app) } : { type, ref },
+      this.now(),
     );
-    state.failures++;
-    state.delayUntil = this.now() + delay * 1000;
-    this.backoff.set(instance.appId, state);
   }
 
-  /** A healthy or long-running instance resets its app's backoff. */
-  resetBackoff(appId: string): void {
-    this.backoff.delete(appId);
+  /** Forgets an app's launch delay (restart, delete, DELETE /v2/queue/{id}/delay). */
+  resetBackoff(app: A): void {
+    const ref = configRef(this.adapter.id(app), this.adapter.deployable(app).lastConfigChangeAt);
+    this.backoff = applyBackoffEvent(this.backoff, { type: 'reset', ref }, this.now());
+    this.tick();
   }
 
-  delayOf(appId: string): { timeLeftSeconds: number; overdue: boolean } {
-    const until = this.backoff.get(appId)?.delayUntil ?? 0;
-    const left = Math.max(0, (until - this.now()) / 1000);
-    return { timeLeftSeconds: Math.ceil(left), overdue: left === 0 };
+  delayOf(app: A): QueueDelay {
+    const ref = configRef(this.adapter.id(app), this.adapter.deployable(app).lastConfigChangeAt);
+    return queueDelay(this.backoff, ref, this.now());
   }
 
   private async forget(instance: Instance): Promise<void> {
