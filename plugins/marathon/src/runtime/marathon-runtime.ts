@@ -12,6 +12,7 @@ import { isTerminal } from '@mesolite/daemon/protocol/mesos';
 import type { SchedulerClient } from '@mesolite/daemon/scheduler/client';
 import type { Logger } from 'pino';
 import type { DeployableApp, InstanceState, InstanceView } from '../deployment/model.js';
+import type { DeploymentPlan } from '../deployment/plan.js';
 import { reconcileApp } from '../deployment/reconcile.js';
 import {
   applyBackoffEvent,
@@ -34,6 +35,7 @@ import { type Placement, placeInstances } from '../scheduling/placement.js';
 import type { PlacedInstance, PlacementRequest } from '../scheduling/placement-request.js';
 import { type Instance, isActive } from '../state/instance.js';
 import type { MarathonStore } from '../state/marathon-store.js';
+import type { DeploymentRunner } from './deployment-runner.js';
 
 /** How the runtime reads an app definition; the app module provides it. */
 export interface AppAdapter<A> {
@@ -72,8 +74,8 @@ export class MarathonRuntime<A> {
   readonly apps = new Map<string, A>();
   readonly instances = new Map<string, Instance>();
   readonly queue = new Map<string, QueueEntry>();
-  /** Over-capacity a running deployment allows per app (rolling restarts). */
-  readonly allowedOverCapacity = new Map<string, number>();
+  /** Set by the plugin: the deployments whose steps drive launches and kills. */
+  deployments: DeploymentRunner<DeploymentPlan> | undefined;
   private backoff: BackoffState = NO_DELAYS;
   private suppressed = false;
   private tickTimer: NodeJS.Timeout | undefined;
@@ -195,9 +197,11 @@ export class MarathonRuntime<A> {
     for (const [id, app] of this.apps) {
       const deployable = this.adapter.deployable(app);
       const views = this.instancesOf(id).map((instance) => this.view(instance, deployable));
-      const decision = reconcileApp(deployable, views, now, {
-        allowedOverCapacity: this.allowedOverCapacity.get(id) ?? 0,
-      });
+      // While a deployment step acts on the app, its decision replaces keep-alive's.
+      const step = this.deployments?.decisionFor(id, views, now);
+      const decision = step
+        ? { launch: step.launch, kill: step.kill, expunge: [] }
+        : reconcileApp(deployable, views, now);
       for (const view of decision.kill) {
         const instance = this.instances.get(view.instanceId);
         if (instance && !instance.killing) void this.kill(instance);
@@ -221,6 +225,22 @@ export class MarathonRuntime<A> {
       if (!this.apps.has(instance.appId) && !instance.killing) void this.kill(instance);
     }
     void this.adjustOffers(demand > 0);
+    void this.deployments?.advance(this.viewsByApp(), now).catch((err: unknown) => {
+      this.logger.error({ err }, 'could not advance deployments');
+    });
+  }
+
+  /** Every instance as deployments see it, grouped by app (apps being stopped included). */
+  viewsByApp(): Map<string, InstanceView[]> {
+    const byApp = new Map<string, InstanceView[]>();
+    for (const instance of this.instances.values()) {
+      const app = this.apps.get(instance.appId);
+      const view = this.view(instance, app ? this.adapter.deployable(app) : undefined);
+      const list = byApp.get(instance.appId) ?? [];
+      list.push(view);
+      byApp.set(instance.appId, list);
+    }
+    return byApp;
   }
 
   private async adjustOffers(wantOffers: boolean): Promise<void> {
@@ -247,12 +267,8 @@ export class MarathonRuntime<A> {
     return entry;
   }
 
-  private view(instance: Instance, app: DeployableApp): InstanceView {
-    const stored = this.apps.get(instance.appId);
-    const configVersion =
-      stored && instance.version === app.version
-        ? app.lastConfigChangeAt
-        : (instance.configVersion ?? instance.version);
+  private view(instance: Instance, _app: DeployableApp | undefined): InstanceView {
+    const configVersion = instance.configVersion ?? instance.version;
     return {
       instanceId: instance.taskId,
       appId: instance.appId,
