@@ -1,0 +1,236 @@
+/**
+ * What Marathon's REST API does, apart from HTTP: every change to the apps is stored
+ * first, then turned into a deployment plan that the runtime carries out. The routes
+ * (api/) only translate requests and answers.
+ */
+import type { Logger } from 'pino';
+import {
+  computeDeploymentPlan,
+  type DeployableApp,
+  type DeploymentPlan,
+  deploymentInfoJson,
+  rollbackPlan,
+  rootState,
+} from './deployment/index.js';
+import type { MarathonRuntime } from './runtime/marathon-runtime.js';
+import type { DeploymentRunner } from './runtime/deployment-runner.js';
+import type { Instance } from './state/instance.js';
+import type { MarathonStore } from './state/marathon-store.js';
+
+/** How the service reads, writes and versions app definitions; the app module provides it. */
+export interface AppModule<A> {
+  /** Validates an app definition (Marathon's rules and defaults); throws a 422 error with Marathon's body. */
+  parse(json: unknown, options: { id?: string | undefined }): A;
+  /** Applies a partial update (PUT without partialUpdate=false) to a stored app. */
+  patch(current: A, json: unknown): A;
+  toJson(app: A): Record<string, unknown>;
+  id(app: A): string;
+  deployable(app: A): DeployableApp;
+  /** The app stamped with a new version; a config change also moves lastConfigChangeAt. */
+  stamp(app: A, version: string, configChanged: boolean, previous: A | undefined): A;
+  withInstances(app: A, instances: number): A;
+}
+
+/** A deployment's plan over full app definitions. */
+export type AppPlan<A> = DeploymentPlan<DeployableApp & { readonly definition: A }>;
+
+export class MarathonApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(String(body.message ?? `HTTP ${statusCode}`));
+  }
+}
+
+export function appNotFound(id: string): MarathonApiError {
+  return new MarathonApiError(404, { message: `App '${id}' does not exist` });
+}
+
+export class MarathonService<A> {
+  constructor(
+    readonly apps: AppModule<A>,
+    readonly runtime: MarathonRuntime<A>,
+    readonly deployments: DeploymentRunner<AppPlan<A>>,
+    private readonly store: MarathonStore,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  list(): A[] {
+    return [...this.runtime.apps.values()].sort((a, b) => (this.apps.id(a) < this.apps.id(b) ? -1 : 1));
+  }
+
+  get(id: string): A {
+    const app = this.runtime.apps.get(id);
+    if (!app) throw appNotFound(id);
+    return app;
+  }
+
+  instancesOf(id: string): Instance[] {
+    return this.runtime.instancesOf(id);
+  }
+
+  private planApp(app: A): DeployableApp & { readonly definition: A } {
+    return { ...this.apps.deployable(app), definition: app };
+  }
+
+  private state(apps: Iterable<A>) {
+    return rootState([...apps].map((app) => this.planApp(app)));
+  }
+
+  /**
+   * Replaces the given apps' definitions (and removes those in `remove`), stores them,
+   * and starts the deployment that gets there. Nothing changes if the plan is refused.
+   */
+  async change(
+    updates: readonly A[],
+    remove: readonly string[],
+    options: { force: boolean; toKill?: ReadonlyMap<string, readonly string[]> },
+  ): Promise<AppPlan<A>> {
+    const current = new Map(this.runtime.apps);
+    const target = new Map(current);
+    for (const id of remove) target.delete(id);
+    for (const app of updates) target.set(this.apps.id(app), app);
+    const plan = computeDeploymentPlan(this.state(current.values()), this.state(target.values()), {
+      now: this.now,
+      ...(options.toKill ? { toKill: options.toKill } : {}),
+    }) as AppPlan<A>;
+    await this.deployments.start(plan, options.force);
+    for (const app of updates) {
+      await this.store.putApp(this.apps.toJson(app) as { id: string; version: string });
+      this.runtime.setApp(app);
+    }
+    for (const id of remove) {
+      await this.store.removeApp(id);
+      this.runtime.removeApp(id);
+    }
+    return plan;
+  }
+
+  /** POST /v2/apps */
+  async create(json: unknown, force: boolean): Promise<{ app: A; plan: AppPlan<A> }> {
+    const parsed = this.apps.parse(json, {});
+    const id = this.apps.id(parsed);
+    if (this.runtime.apps.has(id)) {
+      throw new MarathonApiError(409, { message: `An app with id [${id}] already exists.` });
+    }
+    const app = this.apps.stamp(parsed, this.newVersion(), true, undefined);
+    const plan = await this.change([app], [], { force });
+    return { app, plan };
+  }
+
+  /** PUT /v2/apps/{id}: creates the app if it does not exist, as Marathon does. */
+  async put(id: string, json: unknown, options: { force: boolean; partialUpdate: boolean }): Promise<{ app: A; plan: AppPlan<A>; created: boolean }> {
+    const current = this.runtime.apps.get(id);
+    const parsed =
+      current && options.partialUpdate ? this.apps.patch(current, json) : this.apps.parse(json, { id });
+    const configChanged = !current || this.apps.deployable(parsed).lastConfigChangeAt !== this.apps.deployable(current).lastConfigChangeAt || this.configDiffers(current, parsed);
+    const app = this.apps.stamp(parsed, this.newVersion(), configChanged, current);
+    const plan = await this.change([app], [], { force: options.force });
+    return { app, plan, created: !current };
+  }
+
+  private configDiffers(a: A, b: A): boolean {
+    const strip = (app: A) => {
+      const { version: _v, versionInfo: _vi, instances: _i, ...rest } = this.apps.toJson(app);
+      return JSON.stringify(rest);
+    };
+    return strip(a) !== strip(b);
+  }
+
+  async scale(id: string, instances: number, force: boolean): Promise<AppPlan<A>> {
+    const current = this.get(id);
+    const app = this.apps.stamp(this.apps.withInstances(current, instances), this.newVersion(), false, current);
+    return this.change([app], [], { force });
+  }
+
+  async restart(id: string, force: boolean): Promise<AppPlan<A>> {
+    const current = this.get(id);
+    const app = this.apps.stamp(current, this.newVersion(), true, current);
+    return this.change([app], [], { force });
+  }
+
+  async destroy(id: string, force: boolean): Promise<AppPlan<A>> {
+    this.get(id);
+    return this.change([], [id], { force });
+  }
+
+  /** Kills instances; with scale, the app's target shrinks by as many, through a deployment. */
+  async killTasks(appId: string, taskIds: readonly string[], options: { scale: boolean; force: boolean }): Promise<{ killed: Instance[]; plan?: AppPlan<A> }> {
+    const app = this.get(appId);
+    const killed = this.instancesOf(appId).filter((instance) => taskIds.includes(instance.taskId));
+    if (options.scale) {
+      const instances = Math.max(0, this.apps.deployable(app).instances - killed.length);
+      const scaled = this.apps.stamp(this.apps.withInstances(app, instances), this.newVersion(), false, app);
+      const plan = await this.change([scaled], [], {
+        force: options.force,
+        toKill: new Map([[appId, killed.map((instance) => instance.taskId)]]),
+      });
+      return { killed, plan };
+    }
+    for (const instance of killed) await this.runtime.kill(instance);
+    return { killed };
+  }
+
+  async versions(id: string): Promise<string[]> {
+    this.get(id);
+    return this.store.versions(id);
+  }
+
+  async version(id: string, version: string): Promise<Record<string, unknown>> {
+    this.get(id);
+    const stored = await this.store.version<Record<string, unknown>>(id, version);
+    if (!stored) throw new MarathonApiError(404, { message: `App '${id}' does not exist in version ${version}` });
+    return stored;
+  }
+
+  deploymentList() {
+    return this.deployments.info();
+  }
+
+  /** DELETE /v2/deployments/{id}: roll back (or, with force, just stop) a deployment. */
+  async cancelDeployment(id: string, force: boolean): Promise<AppPlan<A> | undefined> {
+    const plan = this.deployments.get(id);
+    if (!plan) throw new MarathonApiError(404, { message: `DeploymentPlan ${id} does not exist` });
+    if (force) {
+      await this.deployments.cancel(id, 'cancelled');
+      return undefined;
+    }
+    const current = this.state(this.runtime.apps.values());
+    const rollback = rollbackPlan(plan, current, { now: this.now }) as AppPlan<A>;
+    await this.deployments.cancel(id, 'rolled back');
+    const target = [...rollback.target.apps.values()].map((entry) => entry.definition);
+    const removed = [...current.apps.keys()].filter((appId) => !rollback.target.apps.has(appId));
+    await this.deployments.start(rollback, true);
+    for (const app of target) {
+      await this.store.putApp(this.apps.toJson(app) as { id: string; version: string });
+      this.runtime.setApp(app);
+    }
+    for (const appId of removed) {
+      await this.store.removeApp(appId);
+      this.runtime.removeApp(appId);
+    }
+    this.logger.info({ deploymentId: id, rollbackId: rollback.id }, 'deployment rolled back');
+    return rollback;
+  }
+
+  deploymentsOf(appId: string) {
+    return this.deployments
+      .plans()
+      .filter((plan) => plan.steps.some((step) => step.actions.some((action) => action.app.id === appId)))
+      .map((plan) => ({ id: plan.id }));
+  }
+
+  deploymentJson(plan: AppPlan<A>, step: number) {
+    return deploymentInfoJson(plan, step);
+  }
+
+  /** Marathon's versions are ISO timestamps with milliseconds; never two alike. */
+  private lastVersion = 0;
+  newVersion(): string {
+    const now = Math.max(this.now(), this.lastVersion + 1);
+    this.lastVersion = now;
+    return new Date(now).toISOString();
+  }
+}
