@@ -10,9 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, resolveDaemonOptions, startDaemon } from '@mesolite/daemon';
+import type { Offer, TaskInfo } from '@mesolite/daemon/protocol/mesos';
 import { SchedulerClient } from '@mesolite/daemon/scheduler/client';
 import { HttpSchedulerTransport } from '@mesolite/daemon/scheduler/http-transport';
-import type { Offer, TaskInfo } from '@mesolite/daemon/protocol/mesos';
 import type { BenchFigures } from './run.ts';
 
 const DEFAULT_TASKS = 1000;
@@ -56,7 +56,9 @@ export default async function bench(args: string[]): Promise<BenchFigures> {
   });
   try {
     const offer = await new Promise<Offer>((resolve, reject) => {
-      client.once('offers', (offers) => (offers[0] ? resolve(offers[0]) : reject(new Error('empty offers'))));
+      client.once('offers', (offers) =>
+        offers[0] ? resolve(offers[0]) : reject(new Error('empty offers')),
+      );
       client.subscribe({ user: 'root', name: 'launch-bench', failover_timeout: 60 }).catch(reject);
     });
     const tasks: TaskInfo[] = Array.from({ length: count }, (_, index) => ({
@@ -71,20 +73,26 @@ export default async function bench(args: string[]): Promise<BenchFigures> {
     const allRunning = new Promise<void>((resolve) => {
       client.on('update', (status) => {
         if (status.state === 'TASK_RUNNING') running.add(status.task_id.value);
-        else if (status.state !== 'TASK_STARTING') failed.push(`${status.task_id.value}: ${status.state} ${status.message ?? ''}`);
+        else if (status.state !== 'TASK_STARTING')
+          failed.push(`${status.task_id.value}: ${status.state} ${status.message ?? ''}`);
         if (running.size + failed.length === count) resolve();
       });
     });
     process.stdout.write(`launching ${count} tasks in one ACCEPT...\n`);
     const started = performance.now();
     await client.accept([offer.id], [{ type: 'LAUNCH', launch: { task_infos: tasks } }]);
-    const progress = setInterval(() => process.stdout.write(`  ${running.size}/${count} running\n`), 1000);
+    const progress = setInterval(
+      () => process.stdout.write(`  ${running.size}/${count} running\n`),
+      1000,
+    );
     await allRunning;
     clearInterval(progress);
     const seconds = (performance.now() - started) / 1000;
     if (failed.length > 0) throw new Error(`${failed.length} tasks did not run, e.g. ${failed[0]}`);
     const tasksPerSecond = count / seconds;
-    process.stdout.write(`  all ${count} RUNNING in ${seconds.toFixed(2)} s: ${tasksPerSecond.toFixed(0)} tasks/s\n`);
+    process.stdout.write(
+      `  all ${count} RUNNING in ${seconds.toFixed(2)} s: ${tasksPerSecond.toFixed(0)} tasks/s\n`,
+    );
 
     process.stdout.write('tearing down...\n');
     await client.teardown();

@@ -8,14 +8,14 @@ import type { DaemonOptions } from './config/daemon-options.js';
 import { WorkDirError } from './errors.js';
 import type { Logger } from './logger.js';
 import { attachAgentChannel } from './master/agent-channel.js';
+import { masterRoutes } from './master/http/routes.js';
 import { inProcessEndpoint } from './master/in-process-endpoint.js';
+import { Master } from './master/master.js';
+import { buildMasterInfo } from './master/master-info.js';
 import { discoverPlugins } from './plugins/discovery.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import { pluginRoutes } from './plugins/plugin-routes.js';
 import { InProcessSchedulerTransport } from './scheduler/in-process-transport.js';
-import { masterRoutes } from './master/http/routes.js';
-import { Master } from './master/master.js';
-import { buildMasterInfo } from './master/master-info.js';
 import { buildServer, type MesoliteServer } from './server/app.js';
 import { LevelStore } from './store/level-store.js';
 
@@ -132,7 +132,9 @@ export async function startDaemon(
     const discovered = await discoverPlugins(options.workDir);
     const wanted = options.plugins;
     await plugins.load(
-      wanted ? discovered.found.filter((plugin) => wanted.includes(plugin.manifest.name)) : discovered.found,
+      wanted
+        ? discovered.found.filter((plugin) => wanted.includes(plugin.manifest.name))
+        : discovered.found,
       discovered.broken,
     );
     logger.info({ url, workDir: options.workDir }, 'mesolite daemon listening');

@@ -151,7 +151,8 @@ export async function busyboxImage(docker: Docker): Promise<string> {
   const busybox = '/bin/busybox';
   // ldd (always present with glibc) is how to tell a static binary without `file`.
   const ldd = spawnSync('ldd', [busybox], { encoding: 'utf8' });
-  const isStatic = existsSync(busybox) && /not a dynamic executable/.test(`${ldd.stdout}${ldd.stderr}`);
+  const isStatic =
+    existsSync(busybox) && /not a dynamic executable/.test(`${ldd.stdout}${ldd.stderr}`);
   if (!isStatic) {
     throw new MissingDependencyError('A statically linked /bin/busybox', 'busybox-static');
   }

@@ -9,7 +9,6 @@ export class TestFramework {
   readonly scheduler: RawScheduler;
   readonly statuses = new Map<string, Json[]>();
   private readonly offers: Json[] = [];
-  private pump: Promise<void> | undefined;
   private closed = false;
 
   constructor(masterUrl: string) {

@@ -486,7 +486,7 @@ export class Agent {
     forcedState?: TaskState,
     forcedReason?: TaskReason,
   ): Promise<void> {
-    if (live.finishing) return;
+    if (live.finishing || this.stopped) return;
     live.finishing = true;
     live.health?.stop();
     let state: TaskState;
@@ -551,11 +551,16 @@ export class Agent {
     checkpoint.statuses.push(status);
     if (checkpoint.statuses.length > 10)
       checkpoint.statuses.splice(0, checkpoint.statuses.length - 10);
-    await this.saveCheckpoint(live);
-    await this.updates.record({
-      framework_id: { value: checkpoint.frameworkInfo.id?.value ?? '' },
-      status,
-    });
+    try {
+      await this.saveCheckpoint(live);
+      await this.updates.record({
+        framework_id: { value: checkpoint.frameworkInfo.id?.value ?? '' },
+        status,
+      });
+    } catch (err) {
+      // Stopping closes the store under in-flight reports; recovery finds the state again.
+      if (!this.stopped) throw err;
+    }
   }
 
   private async acknowledged(ack: {

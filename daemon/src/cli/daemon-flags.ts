@@ -59,11 +59,21 @@ export function addDaemonFlags(command: Command): Command {
       ),
     )
     .addOption(
-      new Option('--plugins <list>', 'which plugins to start, e.g. "marathon,chronos" (default: all)')
-        .argParser((value: string) => value.split(',').map((name) => name.trim()).filter(Boolean)),
+      new Option(
+        '--plugins <list>',
+        'which plugins to start, e.g. "marathon,chronos" (default: all)',
+      ).argParser((value: string) =>
+        value
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      ),
     )
     .addOption(
-      new Option('--classic-ports', 'also serve Marathon on 8080 and Chronos on 4400, as they used to be'),
+      new Option(
+        '--classic-ports',
+        'also serve Marathon on 8080 and Chronos on 4400, as they used to be',
+      ),
     )
     .addOption(
       new Option('--log-level <level>', 'log level on stderr')

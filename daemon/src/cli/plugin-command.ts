@@ -9,7 +9,11 @@ interface PluginInfoJson {
   error?: string;
 }
 
-async function call(master: string, path: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
+async function call(
+  master: string,
+  path: string,
+  method: 'GET' | 'POST' = 'GET',
+): Promise<unknown> {
   const url = masterUrl(master, path);
   let response: Response;
   try {
@@ -46,12 +50,15 @@ export function pluginCommand(): Command {
           return;
         }
         const rows = body.plugins.map((p) => [p.name, p.version, p.status, p.error ?? '']);
-        const widths = [4, 7, 6].map((min, i) => Math.max(min, ...rows.map((row) => row[i]?.length ?? 0)));
+        const widths = [4, 7, 6].map((min, i) =>
+          Math.max(min, ...rows.map((row) => row[i]?.length ?? 0)),
+        );
         const line = (cells: string[]) =>
           `${cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}`.trimEnd();
         process.stdout.write(`${line(['NAME', 'VERSION', 'STATUS', 'ERROR'])}\n`);
         for (const row of rows) process.stdout.write(`${line(row)}\n`);
-        for (const broken of body.broken) process.stdout.write(`BROKEN  ${broken.where}: ${broken.error}\n`);
+        for (const broken of body.broken)
+          process.stdout.write(`BROKEN  ${broken.where}: ${broken.error}\n`);
       } catch (err) {
         fail(err);
       }
@@ -63,8 +70,14 @@ export function pluginCommand(): Command {
       .addOption(masterOption())
       .action(async (name: string, flags: { master: string }) => {
         try {
-          const info = (await call(flags.master, `/mesolite/v1/plugins/${encodeURIComponent(name)}/${action}`, 'POST')) as PluginInfoJson;
-          process.stdout.write(`${info.name}: ${info.status}${info.error ? ` (${info.error})` : ''}\n`);
+          const info = (await call(
+            flags.master,
+            `/mesolite/v1/plugins/${encodeURIComponent(name)}/${action}`,
+            'POST',
+          )) as PluginInfoJson;
+          process.stdout.write(
+            `${info.name}: ${info.status}${info.error ? ` (${info.error})` : ''}\n`,
+          );
           if (action === 'enable' && info.status === 'failed') process.exitCode = 1;
         } catch (err) {
           fail(err);

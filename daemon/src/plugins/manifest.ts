@@ -21,7 +21,8 @@ export type PluginManifest = Static<typeof PluginManifest>;
 export const InvalidManifestError = defineError(
   'MESOLITE_ERR_PLUGIN_MANIFEST',
   400,
-  (where: string, problem: string) => `The plugin at ${where} has no valid "mesolite" manifest: ${problem}`,
+  (where: string, problem: string) =>
+    `The plugin at ${where} has no valid "mesolite" manifest: ${problem}`,
 );
 
 export const PluginApiVersionError = defineError(
@@ -37,7 +38,8 @@ const manifestValidator = validator(PluginManifest, 'the mesolite manifest');
 /** Checks a package.json's manifest; throws a coded error a user can act on. */
 export function parseManifest(packageJson: unknown, where: string): PluginManifest {
   const manifest = (packageJson as { mesolite?: unknown } | undefined)?.mesolite;
-  if (manifest === undefined) throw new InvalidManifestError(where, 'package.json has no "mesolite" field');
+  if (manifest === undefined)
+    throw new InvalidManifestError(where, 'package.json has no "mesolite" field');
   let parsed: PluginManifest;
   try {
     parsed = manifestValidator.parse(manifest);

@@ -35,7 +35,8 @@ export interface PluginInfo {
 export const UnknownPluginError = defineError(
   'MESOLITE_ERR_UNKNOWN_PLUGIN',
   404,
-  (name: string) => `No plugin named "${name}" is installed; \`mesolite plugin list\` shows those that are`,
+  (name: string) =>
+    `No plugin named "${name}" is installed; \`mesolite plugin list\` shows those that are`,
 );
 
 export interface PluginHostOptions {
@@ -71,13 +72,19 @@ export class PluginHost {
   constructor(private readonly options: PluginHostOptions) {}
 
   /** Registers what was discovered and activates those not disabled by the operator. */
-  async load(found: readonly DiscoveredPlugin[], broken: readonly BrokenPlugin[] = []): Promise<void> {
+  async load(
+    found: readonly DiscoveredPlugin[],
+    broken: readonly BrokenPlugin[] = [],
+  ): Promise<void> {
     this.broken.push(...broken);
     for (const { where, error } of broken) this.options.logger.error({ where }, error);
     for (const plugin of found) {
       const name = plugin.manifest.name;
       if (this.plugins.has(name)) {
-        this.options.logger.warn({ name, dir: plugin.dir }, 'a plugin with this name is already loaded; ignoring');
+        this.options.logger.warn(
+          { name, dir: plugin.dir },
+          'a plugin with this name is already loaded; ignoring',
+        );
         continue;
       }
       this.plugins.set(name, { plugin, status: 'disabled' });
@@ -161,13 +168,19 @@ export class PluginHost {
       masterUrl: this.masterUrl,
       host: this.options.host,
       scheduler: (options = {}) =>
-        new SchedulerClient({ logger: logger.child({ component: 'scheduler-client' }), ...options, transport: this.options.transport() }),
+        new SchedulerClient({
+          logger: logger.child({ component: 'scheduler-client' }),
+          ...options,
+          transport: this.options.transport(),
+        }),
       subscriptions: [],
     };
     loaded.context = context;
     loaded.app = app;
     try {
-      const module = (await import(pathToFileURL(join(dir, manifest.entry)).href)) as Partial<PluginModule>;
+      const module = (await import(
+        pathToFileURL(join(dir, manifest.entry)).href
+      )) as Partial<PluginModule>;
       if (typeof module.activate !== 'function') {
         throw new Error(`its entry ${manifest.entry} does not export an activate() function`);
       }
@@ -209,7 +222,10 @@ export class PluginHost {
       try {
         await disposable.dispose();
       } catch (err) {
-        this.options.logger.error({ err, plugin: context?.name }, 'a plugin resource failed to dispose');
+        this.options.logger.error(
+          { err, plugin: context?.name },
+          'a plugin resource failed to dispose',
+        );
       }
     }
     context?.io?.disconnectSockets(true);

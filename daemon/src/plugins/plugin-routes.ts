@@ -21,14 +21,12 @@ export function pluginRoutes(host: PluginHost) {
         const target = host.target(name);
         if (!target) {
           const status = host.status(name);
-          reply
-            .code(status === undefined ? 404 : 503)
-            .send({
-              message:
-                status === undefined
-                  ? `No plugin named "${name}" is installed`
-                  : `Plugin "${name}" is ${status}; enable it with \`mesolite plugin enable ${name}\``,
-            });
+          reply.code(status === undefined ? 404 : 503).send({
+            message:
+              status === undefined
+                ? `No plugin named "${name}" is installed`
+                : `Plugin "${name}" is ${status}; enable it with \`mesolite plugin enable ${name}\``,
+          });
           return reply;
         }
         const prefix = `/service/${name}`;

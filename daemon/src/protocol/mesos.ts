@@ -138,6 +138,7 @@ export const EnvironmentVariable = Type.Object({
   value: Opt(Type.String()),
 });
 export const Environment = Type.Object({ variables: Opt(Type.Array(EnvironmentVariable)) });
+export type Environment = Static<typeof Environment>;
 
 export const CommandURI = Type.Object({
   value: Type.String({ minLength: 1 }),
@@ -146,6 +147,8 @@ export const CommandURI = Type.Object({
   cache: Opt(Type.Boolean()),
   output_file: Opt(Type.String()),
 });
+
+export type CommandURI = Static<typeof CommandURI>;
 
 export const CommandInfo = Type.Object({
   uris: Opt(Type.Array(CommandURI)),
@@ -168,6 +171,9 @@ export const PortMapping = Type.Object({
   container_port: Type.Integer({ minimum: 0, maximum: 65535 }),
   protocol: Opt(Type.String()),
 });
+
+export type Volume = Static<typeof Volume>;
+export type PortMapping = Static<typeof PortMapping>;
 
 export const DockerInfo = Type.Object({
   image: Type.String({ minLength: 1 }),
@@ -228,6 +234,7 @@ export const HealthCheck = Type.Object({
 export type HealthCheck = Static<typeof HealthCheck>;
 
 export const KillPolicy = Type.Object({ grace_period: Opt(DurationInfo) });
+export type KillPolicy = Static<typeof KillPolicy>;
 
 export const DiscoveryInfo = Type.Object({
   visibility: Type.Enum(['FRAMEWORK', 'CLUSTER', 'EXTERNAL']),
@@ -247,6 +254,7 @@ export const DiscoveryInfo = Type.Object({
   ),
   labels: Opt(Labels),
 });
+export type DiscoveryInfo = Static<typeof DiscoveryInfo>;
 
 export const ExecutorInfo = Type.Object({
   type: Opt(Type.Enum(['UNKNOWN', 'DEFAULT', 'CUSTOM'])),

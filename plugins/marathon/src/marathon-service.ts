@@ -12,8 +12,8 @@ import {
   rollbackPlan,
   rootState,
 } from './deployment/index.js';
-import type { MarathonRuntime } from './runtime/marathon-runtime.js';
 import type { DeploymentRunner } from './runtime/deployment-runner.js';
+import type { MarathonRuntime } from './runtime/marathon-runtime.js';
 import type { Instance } from './state/instance.js';
 import type { MarathonStore } from './state/marathon-store.js';
 
@@ -58,7 +58,9 @@ export class MarathonService<A> {
   ) {}
 
   list(): A[] {
-    return [...this.runtime.apps.values()].sort((a, b) => (this.apps.id(a) < this.apps.id(b) ? -1 : 1));
+    return [...this.runtime.apps.values()].sort((a, b) =>
+      this.apps.id(a) < this.apps.id(b) ? -1 : 1,
+    );
   }
 
   get(id: string): A {
@@ -121,11 +123,21 @@ export class MarathonService<A> {
   }
 
   /** PUT /v2/apps/{id}: creates the app if it does not exist, as Marathon does. */
-  async put(id: string, json: unknown, options: { force: boolean; partialUpdate: boolean }): Promise<{ app: A; plan: AppPlan<A>; created: boolean }> {
+  async put(
+    id: string,
+    json: unknown,
+    options: { force: boolean; partialUpdate: boolean },
+  ): Promise<{ app: A; plan: AppPlan<A>; created: boolean }> {
     const current = this.runtime.apps.get(id);
     const parsed =
-      current && options.partialUpdate ? this.apps.patch(current, json) : this.apps.parse(json, { id });
-    const configChanged = !current || this.apps.deployable(parsed).lastConfigChangeAt !== this.apps.deployable(current).lastConfigChangeAt || this.configDiffers(current, parsed);
+      current && options.partialUpdate
+        ? this.apps.patch(current, json)
+        : this.apps.parse(json, { id });
+    const configChanged =
+      !current ||
+      this.apps.deployable(parsed).lastConfigChangeAt !==
+        this.apps.deployable(current).lastConfigChangeAt ||
+      this.configDiffers(current, parsed);
     const app = this.apps.stamp(parsed, this.newVersion(), configChanged, current);
     const plan = await this.change([app], [], { force: options.force });
     return { app, plan, created: !current };
@@ -141,7 +153,12 @@ export class MarathonService<A> {
 
   async scale(id: string, instances: number, force: boolean): Promise<AppPlan<A>> {
     const current = this.get(id);
-    const app = this.apps.stamp(this.apps.withInstances(current, instances), this.newVersion(), false, current);
+    const app = this.apps.stamp(
+      this.apps.withInstances(current, instances),
+      this.newVersion(),
+      false,
+      current,
+    );
     return this.change([app], [], { force });
   }
 
@@ -157,12 +174,21 @@ export class MarathonService<A> {
   }
 
   /** Kills instances; with scale, the app's target shrinks by as many, through a deployment. */
-  async killTasks(appId: string, taskIds: readonly string[], options: { scale: boolean; force: boolean }): Promise<{ killed: Instance[]; plan?: AppPlan<A> }> {
+  async killTasks(
+    appId: string,
+    taskIds: readonly string[],
+    options: { scale: boolean; force: boolean },
+  ): Promise<{ killed: Instance[]; plan?: AppPlan<A> }> {
     const app = this.get(appId);
     const killed = this.instancesOf(appId).filter((instance) => taskIds.includes(instance.taskId));
     if (options.scale) {
       const instances = Math.max(0, this.apps.deployable(app).instances - killed.length);
-      const scaled = this.apps.stamp(this.apps.withInstances(app, instances), this.newVersion(), false, app);
+      const scaled = this.apps.stamp(
+        this.apps.withInstances(app, instances),
+        this.newVersion(),
+        false,
+        app,
+      );
       const plan = await this.change([scaled], [], {
         force: options.force,
         toKill: new Map([[appId, killed.map((instance) => instance.taskId)]]),
@@ -181,7 +207,10 @@ export class MarathonService<A> {
   async version(id: string, version: string): Promise<Record<string, unknown>> {
     this.get(id);
     const stored = await this.store.version<Record<string, unknown>>(id, version);
-    if (!stored) throw new MarathonApiError(404, { message: `App '${id}' does not exist in version ${version}` });
+    if (!stored)
+      throw new MarathonApiError(404, {
+        message: `App '${id}' does not exist in version ${version}`,
+      });
     return stored;
   }
 
@@ -218,7 +247,9 @@ export class MarathonService<A> {
   deploymentsOf(appId: string) {
     return this.deployments
       .plans()
-      .filter((plan) => plan.steps.some((step) => step.actions.some((action) => action.app.id === appId)))
+      .filter((plan) =>
+        plan.steps.some((step) => step.actions.some((action) => action.app.id === appId)),
+      )
       .map((plan) => ({ id: plan.id }));
   }
 

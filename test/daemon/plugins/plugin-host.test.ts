@@ -9,7 +9,8 @@ const FIXTURES = join(import.meta.dirname, 'fixtures');
 async function workDirWith(...plugins: string[]): Promise<string> {
   const workDir = await mkdtemp(join(tmpdir(), 'mesolite-plugins-'));
   await mkdir(join(workDir, 'plugins'));
-  for (const plugin of plugins) await cp(join(FIXTURES, plugin), join(workDir, 'plugins', plugin), { recursive: true });
+  for (const plugin of plugins)
+    await cp(join(FIXTURES, plugin), join(workDir, 'plugins', plugin), { recursive: true });
   return workDir;
 }
 
@@ -47,7 +48,9 @@ describe('plugins', () => {
 
   it("registers the plugin's framework through the scheduler API", async () => {
     const d = await start(['hello'], 'hello');
-    const { id } = (await (await fetch(`${d.url}/service/hello/framework`)).json()) as { id: string };
+    const { id } = (await (await fetch(`${d.url}/service/hello/framework`)).json()) as {
+      id: string;
+    };
     expect(d.master.frameworks.get(id)?.info.name).toBe('hello');
     expect(d.master.frameworks.get(id)?.connected).toBe(true);
   });

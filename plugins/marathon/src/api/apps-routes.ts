@@ -4,11 +4,11 @@
  * when a deployment is in the way, 422 with Marathon's error body for bad definitions.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DeploymentConflictError, DependencyCycleError, stepsJson } from '../deployment/index.js';
+import { DependencyCycleError, DeploymentConflictError, stepsJson } from '../deployment/index.js';
 import { type AppPlan, MarathonApiError, type MarathonService } from '../marathon-service.js';
+import { parsePathId } from '../path-id.js';
 import { processedOffersSummary } from '../scheduling/offers-summary.js';
 import { type Instance, isActive, taskJson } from '../state/instance.js';
-import { parsePathId } from '../path-id.js';
 
 /** Marathon's Jersey accepts true, True and 1 for a boolean query parameter. */
 export function queryFlag(value: unknown, fallback = false): boolean {
@@ -20,7 +20,10 @@ export function queryFlag(value: unknown, fallback = false): boolean {
 function queryList(value: unknown): string[] {
   if (value === undefined) return [];
   const values = Array.isArray(value) ? value : [value];
-  return values.flatMap((entry) => String(entry).split(',')).map((entry) => entry.trim()).filter(Boolean);
+  return values
+    .flatMap((entry) => String(entry).split(','))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 /** Answers Marathon's errors with Marathon's bodies; rethrows anything else. */
@@ -28,9 +31,17 @@ function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof MarathonApiError) return reply.code(err.statusCode).send(err.body);
   if (err instanceof DeploymentConflictError) return reply.code(409).send(err.toBody());
   if (err instanceof DependencyCycleError) {
-    return reply.code(422).send({ message: 'Object is not valid', details: [{ path: '/', errors: [err.validationMessage] }] });
+    return reply.code(422).send({
+      message: 'Object is not valid',
+      details: [{ path: '/', errors: [err.validationMessage] }],
+    });
   }
-  const coded = err as { statusCode?: number; body?: unknown; toBody?: () => unknown; message?: string };
+  const coded = err as {
+    statusCode?: number;
+    body?: unknown;
+    toBody?: () => unknown;
+    message?: string;
+  };
   if (typeof coded.toBody === 'function' && typeof coded.statusCode === 'number') {
     return reply.code(coded.statusCode).send(coded.toBody());
   }
@@ -54,11 +65,14 @@ type Route =
 export function routeOf(path: string): Route {
   const clean = `/${path.replace(/^\/+/, '').replace(/\/+$/, '')}`;
   let match = /^(.*)\/tasks\/([^/]+)$/.exec(clean);
-  if (match?.[1] && match[2]) return { kind: 'task', id: match[1], taskId: decodeURIComponent(match[2]) };
+  if (match?.[1] && match[2])
+    return { kind: 'task', id: match[1], taskId: decodeURIComponent(match[2]) };
   match = /^(.*)\/versions\/([^/]+)$/.exec(clean);
-  if (match?.[1] && match[2]) return { kind: 'version', id: match[1], version: decodeURIComponent(match[2]) };
+  if (match?.[1] && match[2])
+    return { kind: 'version', id: match[1], version: decodeURIComponent(match[2]) };
   match = /^(.*)\/(tasks|restart|versions)$/.exec(clean);
-  if (match?.[1] && match[2]) return { kind: match[2] as 'tasks' | 'restart' | 'versions', id: match[1] };
+  if (match?.[1] && match[2])
+    return { kind: match[2] as 'tasks' | 'restart' | 'versions', id: match[1] };
   return { kind: 'app', id: clean };
 }
 
@@ -68,7 +82,9 @@ export function appsRoutes<A>(service: MarathonService<A>) {
   const counts = (id: string, hasHealthChecks: boolean) => {
     const instances = service.instancesOf(id).filter(isActive);
     return {
-      tasksStaged: instances.filter((i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING').length,
+      tasksStaged: instances.filter(
+        (i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING',
+      ).length,
       tasksRunning: instances.filter((i) => i.state === 'TASK_RUNNING').length,
       tasksHealthy: hasHealthChecks ? instances.filter((i) => i.healthy === true).length : 0,
       tasksUnhealthy: hasHealthChecks ? instances.filter((i) => i.healthy === false).length : 0,
@@ -79,7 +95,9 @@ export function appsRoutes<A>(service: MarathonService<A>) {
     const json = apps.toJson(app);
     const servicePorts = servicePortsOf(json);
     const hasHealthChecks = Array.isArray(json.healthChecks) && json.healthChecks.length > 0;
-    return service.instancesOf(apps.id(app)).map((instance) => taskJson(instance, servicePorts, hasHealthChecks));
+    return service
+      .instancesOf(apps.id(app))
+      .map((instance) => taskJson(instance, servicePorts, hasHealthChecks));
   };
 
   const appWithEmbeds = (app: A, embed: ReadonlySet<string>, single: boolean) => {
@@ -90,7 +108,9 @@ export function appsRoutes<A>(service: MarathonService<A>) {
       ...json,
       ...counts(id, hasHealthChecks),
       deployments: service.deploymentsOf(id),
-      ...(single || embed.has('apps.tasks') || embed.has('app.tasks') ? { tasks: tasksOf(app) } : {}),
+      ...(single || embed.has('apps.tasks') || embed.has('app.tasks')
+        ? { tasks: tasksOf(app) }
+        : {}),
     };
   };
 
@@ -134,7 +154,11 @@ export function appsRoutes<A>(service: MarathonService<A>) {
           .code(201)
           .header('Location', `${prefixOf(request)}/v2/apps${apps.id(created)}`)
           .header('Marathon-Deployment-Id', plan.id)
-          .send({ ...appWithEmbeds(created, new Set(), false), deployments: [{ id: plan.id }], tasks: [] });
+          .send({
+            ...appWithEmbeds(created, new Set(), false),
+            deployments: [{ id: plan.id }],
+            tasks: [],
+          });
       } catch (err) {
         return sendError(reply, err);
       }
@@ -166,7 +190,11 @@ export function appsRoutes<A>(service: MarathonService<A>) {
       const query = request.query as Record<string, unknown>;
       try {
         if (route.kind !== 'app') return reply.code(405).send({ message: 'Method not allowed' });
-        const { app: stored, plan, created } = await service.put(canonicalId(route.id), request.body ?? {}, {
+        const {
+          app: stored,
+          plan,
+          created,
+        } = await service.put(canonicalId(route.id), request.body ?? {}, {
           force: queryFlag(query.force),
           partialUpdate: queryFlag(query.partialUpdate, true),
         });
@@ -187,8 +215,12 @@ export function appsRoutes<A>(service: MarathonService<A>) {
       const route = routeOf((request.params as { '*': string })['*']);
       const query = request.query as Record<string, unknown>;
       try {
-        if (route.kind !== 'restart') return reply.code(405).send({ message: 'Method not allowed' });
-        return deploymentAnswer(reply, await service.restart(canonicalId(route.id), queryFlag(query.force)));
+        if (route.kind !== 'restart')
+          return reply.code(405).send({ message: 'Method not allowed' });
+        return deploymentAnswer(
+          reply,
+          await service.restart(canonicalId(route.id), queryFlag(query.force)),
+        );
       } catch (err) {
         return sendError(reply, err);
       }
@@ -210,11 +242,17 @@ export function appsRoutes<A>(service: MarathonService<A>) {
                   .instancesOf(id)
                   .filter((instance) => !host || instance.host === host)
                   .map((instance) => instance.taskId);
-          if (route.kind === 'task' && !service.instancesOf(id).some((i) => i.taskId === route.taskId)) {
+          if (
+            route.kind === 'task' &&
+            !service.instancesOf(id).some((i) => i.taskId === route.taskId)
+          ) {
             service.get(id);
             return reply.code(404).send({ message: `Task '${route.taskId}' does not exist` });
           }
-          const result = await service.killTasks(id, taskIds, { scale: queryFlag(query.scale), force });
+          const result = await service.killTasks(id, taskIds, {
+            scale: queryFlag(query.scale),
+            force,
+          });
           if (result.plan) return deploymentAnswer(reply, result.plan);
           const json = result.killed.map((instance) => taskJson(instance, [], false));
           return route.kind === 'task' ? { task: json[0] } : { tasks: json };
@@ -336,7 +374,9 @@ function prefixOf(request: FastifyRequest): string {
 
 function servicePortsOf(json: Record<string, unknown>): number[] {
   const definitions = json.portDefinitions as Array<{ port?: number }> | undefined;
-  const mappings = (json.container as { portMappings?: Array<{ servicePort?: number }> } | undefined)?.portMappings;
+  const mappings = (
+    json.container as { portMappings?: Array<{ servicePort?: number }> } | undefined
+  )?.portMappings;
   if (mappings && mappings.length > 0) return mappings.map((mapping) => mapping.servicePort ?? 0);
   return (definitions ?? []).map((definition) => definition.port ?? 0);
 }

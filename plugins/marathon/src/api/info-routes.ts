@@ -6,7 +6,13 @@ export interface InfoSource {
   frameworkId(): string | undefined;
   leader(): string;
   masterUrl: string;
-  counts(): { apps: number; tasksRunning: number; tasksStaged: number; deployments: number; queued: number };
+  counts(): {
+    apps: number;
+    tasksRunning: number;
+    tasksStaged: number;
+    deployments: number;
+    queued: number;
+  };
 }
 
 export function infoRoutes(source: InfoSource) {
