@@ -19,7 +19,7 @@ export interface TestDaemon extends RunningDaemon {
 export interface TestDaemonOptions {
   /** Run the real agent next to the master, as `mesolite up` does (default: master only). */
   agent?: boolean;
-  workDir?: string;
+  workDir?: string | undefined;
   /** Plugins to start by name (default none, so tests see only the frameworks they make). */
   plugins?: string[];
   classicPorts?: boolean;
