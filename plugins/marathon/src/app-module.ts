@@ -17,12 +17,12 @@ import type { AppAdapter } from './runtime/marathon-runtime.js';
 import type { Placement } from './scheduling/placement.js';
 import type { PlacementRequest, PortRequest } from './scheduling/placement-request.js';
 
-function parseOrThrow(json: unknown, id?: string): AppDefinition {
+function parseOrThrow(json: unknown, id?: string, base?: string): AppDefinition {
   const body =
     id !== undefined && json && typeof json === 'object' && !('id' in json)
       ? { ...json, id }
       : json;
-  const result = parseAppDefinition(body);
+  const result = parseAppDefinition(body, base ? { base: parsePathId(base) } : {});
   if (!result.ok) throw result.error;
   if (id !== undefined && result.app.id !== parsePathId(id).toString()) {
     throw Object.assign(new Error('id mismatch'), {
@@ -79,7 +79,7 @@ function portRequests(app: AppDefinition): {
 }
 
 export const marathonApps: AppModule<AppDefinition> = {
-  parse: (json, options) => parseOrThrow(json, options.id),
+  parse: (json, options) => parseOrThrow(json, options.id, options.base),
   patch(current, json) {
     const merged = {
       ...(serializeApp(current) as Record<string, unknown>),

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import {
   computeDeploymentPlan,
   type DeployableApp,
+  type DeploymentAction,
   type DeploymentPlan,
   deploymentInfoJson,
   rollbackPlan,
@@ -19,8 +20,11 @@ import type { MarathonStore } from './state/marathon-store.js';
 
 /** How the service reads, writes and versions app definitions; the app module provides it. */
 export interface AppModule<A> {
-  /** Validates an app definition (Marathon's rules and defaults); throws a 422 error with Marathon's body. */
-  parse(json: unknown, options: { id?: string | undefined }): A;
+  /**
+   * Validates an app definition (Marathon's rules and defaults); throws a 422 error with
+   * Marathon's body. `base` is the group relative ids are read against.
+   */
+  parse(json: unknown, options: { id?: string | undefined; base?: string | undefined }): A;
   /** Applies a partial update (PUT without partialUpdate=false) to a stored app. */
   patch(current: A, json: unknown): A;
   toJson(app: A): Record<string, unknown>;
@@ -41,6 +45,22 @@ export class MarathonApiError extends Error {
   ) {
     super(String(body.message ?? `HTTP ${statusCode}`));
   }
+}
+
+/** Reads a group or dependency id against its parent group, as Marathon's PathId does. */
+function absolute(id: string, parent: string): string {
+  if (id.startsWith('/')) return normalize(id);
+  return normalize(`${parent === '/' ? '' : parent}/${id}`);
+}
+
+function normalize(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return `/${segments.join('/')}`;
 }
 
 export function appNotFound(id: string): MarathonApiError {
@@ -77,8 +97,17 @@ export class MarathonService<A> {
     return { ...this.apps.deployable(app), definition: app };
   }
 
-  private state(apps: Iterable<A>) {
-    return rootState([...apps].map((app) => this.planApp(app)));
+  /** Group id → what the group depends on (POST /v2/groups `dependencies`). */
+  readonly groupDependencies = new Map<string, string[]>();
+
+  private state(
+    apps: Iterable<A>,
+    groups: ReadonlyMap<string, readonly string[]> = this.groupDependencies,
+  ) {
+    return rootState(
+      [...apps].map((app) => this.planApp(app)),
+      groups,
+    );
   }
 
   /**
@@ -88,17 +117,32 @@ export class MarathonService<A> {
   async change(
     updates: readonly A[],
     remove: readonly string[],
-    options: { force: boolean; toKill?: ReadonlyMap<string, readonly string[]> },
+    options: {
+      force: boolean;
+      toKill?: ReadonlyMap<string, readonly string[]>;
+      groups?: ReadonlyMap<string, readonly string[]>;
+    },
   ): Promise<AppPlan<A>> {
     const current = new Map(this.runtime.apps);
     const target = new Map(current);
     for (const id of remove) target.delete(id);
     for (const app of updates) target.set(this.apps.id(app), app);
-    const plan = computeDeploymentPlan(this.state(current.values()), this.state(target.values()), {
-      now: this.now,
-      ...(options.toKill ? { toKill: options.toKill } : {}),
-    }) as AppPlan<A>;
+    const targetGroups = options.groups ?? this.groupDependencies;
+    const plan = computeDeploymentPlan(
+      this.state(current.values()),
+      this.state(target.values(), targetGroups),
+      {
+        now: this.now,
+        ...(options.toKill ? { toKill: options.toKill } : {}),
+      },
+    ) as AppPlan<A>;
     await this.deployments.start(plan, options.force);
+    if (options.groups) {
+      this.groupDependencies.clear();
+      for (const [id, dependencies] of options.groups)
+        this.groupDependencies.set(id, [...dependencies]);
+      await this.store.putGroups(Object.fromEntries(this.groupDependencies));
+    }
     for (const app of updates) {
       await this.store.putApp(this.apps.toJson(app) as { id: string; version: string });
       this.runtime.setApp(app);
@@ -212,6 +256,131 @@ export class MarathonService<A> {
         message: `App '${id}' does not exist in version ${version}`,
       });
     return stored;
+  }
+
+  /** Apps under a group (the root holds every app). */
+  appsUnder(groupId: string): A[] {
+    const prefix = groupId === '/' ? '/' : `${groupId}/`;
+    return this.list().filter((app) => this.apps.id(app).startsWith(prefix));
+  }
+
+  /**
+   * POST /v2/groups (and PUT without an existing group): every app of the group tree,
+   * ids read against their group, in one deployment ordered by the dependencies.
+   */
+  async createGroup(
+    json: unknown,
+    options: { force: boolean; id?: string; update: boolean },
+  ): Promise<AppPlan<A>> {
+    const apps: A[] = [];
+    const groups = new Map(this.groupDependencies);
+    const visit = (node: unknown, parent: string) => {
+      if (!node || typeof node !== 'object') {
+        throw new MarathonApiError(422, {
+          message: 'Object is not valid',
+          details: [{ path: '/', errors: ['A group must be a JSON object'] }],
+        });
+      }
+      const group = node as {
+        id?: unknown;
+        apps?: unknown;
+        groups?: unknown;
+        dependencies?: unknown;
+      };
+      const rawId = typeof group.id === 'string' ? group.id : parent;
+      const id = absolute(rawId, parent);
+      if (Array.isArray(group.dependencies)) {
+        groups.set(
+          id,
+          group.dependencies.map((dependency) => absolute(String(dependency), id)),
+        );
+      }
+      for (const app of Array.isArray(group.apps) ? group.apps : []) {
+        const version = this.newVersion();
+        const parsed = this.apps.parse(app, { base: id });
+        const previous = this.runtime.apps.get(this.apps.id(parsed));
+        if (previous && !options.update) {
+          throw new MarathonApiError(409, {
+            message: `An app with id [${this.apps.id(parsed)}] already exists.`,
+          });
+        }
+        apps.push(
+          this.apps.stamp(
+            parsed,
+            version,
+            !previous || this.configDiffers(previous, parsed),
+            previous,
+          ),
+        );
+      }
+      for (const child of Array.isArray(group.groups) ? group.groups : []) visit(child, id);
+    };
+    visit(json, options.id ?? '/');
+    return this.change(apps, [], { force: options.force, groups });
+  }
+
+  /** DELETE /v2/groups/{id}: every app under it goes. */
+  async removeGroup(id: string, force: boolean): Promise<AppPlan<A>> {
+    const groups = new Map(
+      [...this.groupDependencies].filter(([group]) => group !== id && !group.startsWith(`${id}/`)),
+    );
+    const removed = this.appsUnder(id).map((app) => this.apps.id(app));
+    if (removed.length === 0 && !this.groupDependencies.has(id) && id !== '/') {
+      throw new MarathonApiError(404, { message: `Group '${id}' does not exist` });
+    }
+    return this.change([], removed, { force, groups });
+  }
+
+  /**
+   * Picks up the deployments a previous run of the plugin had not finished, against the
+   * apps as they are stored now (a kill -9 mid-deployment loses nothing).
+   */
+  resume(
+    stored: ReadonlyArray<{
+      id: string;
+      version: string;
+      currentStep: number;
+      steps: Array<{ actions: Array<{ action: string; app: string }> }>;
+    }>,
+  ): void {
+    const now = this.state(this.runtime.apps.values());
+    for (const record of stored) {
+      const steps = record.steps
+        .map((step) => ({
+          actions: step.actions.flatMap(
+            (entry): DeploymentAction<DeployableApp & { readonly definition: A }>[] => {
+              const app = now.apps.get(entry.app);
+              // An app being stopped is gone from the store: the runtime kills what it left.
+              if (!app) return [];
+              if (entry.action === 'ScaleApplication') {
+                return [
+                  {
+                    action: 'ScaleApplication' as const,
+                    app,
+                    scaleTo: app.instances,
+                    sentencedToDeath: [],
+                  },
+                ];
+              }
+              if (entry.action === 'RestartApplication')
+                return [{ action: 'RestartApplication' as const, app }];
+              if (entry.action === 'StartApplication')
+                return [{ action: 'StartApplication' as const, app }];
+              return [];
+            },
+          ),
+        }))
+        .filter((step) => step.actions.length > 0);
+      if (steps.length === 0) continue;
+      const plan = {
+        id: record.id,
+        version: record.version,
+        original: now,
+        target: now,
+        steps,
+      } as AppPlan<A>;
+      this.deployments.resume(plan, Math.min(record.currentStep, steps.length));
+    }
   }
 
   deploymentList() {

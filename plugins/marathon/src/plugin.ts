@@ -5,6 +5,7 @@
  */
 import type { PluginContext } from '@mesolite/daemon/plugins/plugin-api';
 import { appsRoutes } from './api/apps-routes.js';
+import { groupsRoutes } from './api/groups-routes.js';
 import { infoRoutes } from './api/info-routes.js';
 import type { AppDefinition } from './app/schema.js';
 import { marathonAdapter, marathonApps } from './app-module.js';
@@ -142,7 +143,18 @@ export async function activate(context: PluginContext): Promise<void> {
 
   const service = new MarathonService(marathonApps, runtime, runner, store, logger);
   const storedApps = await store.apps<Record<string, unknown>>();
-  const apps = storedApps.map((json) => marathonApps.parse(json, {}));
+  // Stored apps keep the version and versionInfo they were stamped with.
+  const apps = storedApps.map((json): AppDefinition => {
+    const version = String(json.version);
+    const versionInfo = (json.versionInfo as AppDefinition['versionInfo']) ?? {
+      lastConfigChangeAt: version,
+      lastScalingAt: version,
+    };
+    return { ...marathonApps.parse(json, {}), version, versionInfo };
+  });
+  for (const [group, dependencies] of Object.entries(await store.groups())) {
+    service.groupDependencies.set(group, dependencies);
+  }
 
   bus.subscribe((event) => {
     if (event.eventType === 'deployment_success' || event.eventType === 'deployment_failed') {
@@ -184,9 +196,11 @@ export async function activate(context: PluginContext): Promise<void> {
     }),
   );
   await context.http.register(appsRoutes(service));
+  await context.http.register(groupsRoutes(service));
   await context.http.register(eventStreamRoutes(bus));
 
   await runtime.start('marathon', apps);
+  service.resume(await store.deployments());
   for (const app of apps) syncServicePorts(app.id);
 
   context.subscriptions.push(

@@ -12,6 +12,7 @@ const APPS = 'apps/';
 const VERSIONS = 'versions/';
 const INSTANCES = 'instances/';
 const DEPLOYMENTS = 'deployments/';
+const GROUPS = 'groups';
 
 /** Ids contain slashes; keys must keep one app's versions under one prefix. */
 function encode(id: string): string {
@@ -79,6 +80,14 @@ export class MarathonStore {
 
   removeInstance(taskId: string): Promise<void> {
     return this.store.del(`${INSTANCES}${encode(taskId)}`);
+  }
+
+  async groups(): Promise<Record<string, string[]>> {
+    return ((await this.store.get(GROUPS)) ?? {}) as Record<string, string[]>;
+  }
+
+  putGroups(groups: Record<string, string[]>): Promise<void> {
+    return this.store.put(GROUPS, groups);
   }
 
   async deployments<T>(): Promise<T[]> {
