@@ -23,7 +23,7 @@ export class TestFramework {
     if (response.status !== 200)
       throw new Error(`SUBSCRIBE answered ${response.status}: ${response.body}`);
     await this.scheduler.nextOfType('SUBSCRIBED');
-    this.pump = this.run();
+    void this.run();
     return String(this.scheduler.frameworkId);
   }
 

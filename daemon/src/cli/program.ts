@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { agentCommand } from './agent-command.js';
+import { appCommand } from './app-command.js';
 import { healthCommand } from './health-command.js';
 import { pluginCommand } from './plugin-command.js';
 import { masterCommand, upCommand } from './up-command.js';
@@ -17,5 +18,6 @@ export function buildProgram(): Command {
     .addCommand(masterCommand())
     .addCommand(agentCommand())
     .addCommand(pluginCommand())
-    .addCommand(healthCommand());
+    .addCommand(healthCommand())
+    .addCommand(appCommand());
 }

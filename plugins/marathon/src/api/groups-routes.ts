@@ -22,12 +22,10 @@ function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof MarathonApiError) return reply.code(err.statusCode).send(err.body);
   if (err instanceof DeploymentConflictError) return reply.code(409).send(err.toBody());
   if (err instanceof DependencyCycleError) {
-    return reply
-      .code(422)
-      .send({
-        message: 'Object is not valid',
-        details: [{ path: '/', errors: [err.validationMessage] }],
-      });
+    return reply.code(422).send({
+      message: 'Object is not valid',
+      details: [{ path: '/', errors: [err.validationMessage] }],
+    });
   }
   const coded = err as { statusCode?: number; body?: unknown };
   if (coded.statusCode === 422 && coded.body) return reply.code(422).send(coded.body);

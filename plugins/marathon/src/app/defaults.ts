@@ -20,7 +20,8 @@ export const APP_DEFAULTS = {
   executor: '',
   backoffSeconds: 1,
   backoffFactor: 1.15,
-  // app.raml says 300; Marathon's docs mention 3600 for later versions, the code does not.
+  // Marathon's app.raml and docs/backoff.md (5 minutes). Definitions saved by Marathon
+  // before 1.5 often carry 3600, its default then; they are read as written.
   maxLaunchDelaySeconds: 300,
   requirePorts: false,
   killSelection: 'YOUNGEST_FIRST',

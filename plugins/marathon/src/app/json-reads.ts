@@ -183,14 +183,15 @@ function readRecord(valueSchema: TSchema, value: unknown, path: string, sink: Er
     sink.add(path, JSON_ERROR.expectedObject);
     return FAILED;
   }
-  const result: Record<string, unknown> = {};
+  const entries: [string, unknown][] = [];
   let ok = true;
   for (const [key, entry] of Object.entries(value)) {
     const outcome = read(valueSchema, entry, `${path}/${key}`, sink);
-    if (outcome.ok) result[key] = outcome.value;
+    if (outcome.ok) entries.push([key, outcome.value]);
     else ok = false;
   }
-  return ok ? success(result) : FAILED;
+  // fromEntries defines every key as data, so a label named "__proto__" stays a label.
+  return ok ? success(Object.fromEntries(entries)) : FAILED;
 }
 
 function readTuple(

@@ -298,11 +298,9 @@ function portMapping(input: PortMappingInput): PortMapping {
 
 /** Secret references are refused by validation; only plain values stay. */
 function stringEnvironment(env: NonNullable<AppDefinitionInput['env']>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (typeof value === 'string') result[name] = value;
-  }
-  return result;
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /** Operators are matched regardless of case by validation and stored in upper case. */

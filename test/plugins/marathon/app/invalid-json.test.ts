@@ -207,3 +207,12 @@ describe('lenient reading, as Marathon reads', () => {
     expect(result.ok && result.ignoredFields).toEqual(['/container/docker/tty', '/uptime']);
   });
 });
+
+describe('maps read from JSON', () => {
+  it('keep a key named __proto__ as an ordinary key', () => {
+    const app = accepted(
+      JSON.parse('{"id": "/app", "cmd": "sleep 1", "labels": {"__proto__": "x"}}'),
+    );
+    expect(Object.entries(app.labels)).toEqual([['__proto__', 'x']]);
+  });
+});

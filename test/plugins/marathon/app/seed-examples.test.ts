@@ -20,7 +20,7 @@ const COMMON = {
   killSelection: 'YOUNGEST_FIRST',
   unreachableStrategy: { inactiveAfterSeconds: 0, expungeAfterSeconds: 0 },
   role: '*',
-} as const;
+} satisfies Partial<AppDefinition>;
 
 describe("the seed's toggle example", () => {
   it('is accepted in canonical form: absolute id, fetch from uris, ports as port definitions', () => {

@@ -1,6 +1,6 @@
-import { Compile } from 'typebox/compile';
 import { AppDefinition } from '@mesolite/plugin-marathon/app/schema';
 import { serializeApp } from '@mesolite/plugin-marathon/app/serialize';
+import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
 import {
   accepted,
@@ -23,7 +23,10 @@ const EVERYTHING = {
   mem: 64,
   disk: 10,
   executor: '//cmd',
-  constraints: [['hostname', 'UNIQUE'], ['rack', 'GROUP_BY', '2']],
+  constraints: [
+    ['hostname', 'UNIQUE'],
+    ['rack', 'GROUP_BY', '2'],
+  ],
   fetch: [{ uri: 'http://host/app.tgz', destPath: 'app.tgz', cache: true }],
   portDefinitions: [{ port: 10001, name: 'http', labels: { VIP_0: '/web:80' }, protocol: 'tcp' }],
   requirePorts: true,
