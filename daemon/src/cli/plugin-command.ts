@@ -1,5 +1,14 @@
-import { Command } from 'commander';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { defaultWorkDir } from '../config/daemon-options.js';
+import { CLASSIC_PORTS } from '../daemon.js';
+import { createLogger } from '../logger.js';
+import { discoverPlugins } from '../plugins/discovery.js';
+import { PluginHost } from '../plugins/plugin-host.js';
+import { HttpSchedulerTransport } from '../scheduler/http-transport.js';
+import { LevelStore } from '../store/level-store.js';
 import { masterOption, masterUrl } from './master-option.js';
+import { parsePort } from './parse.js';
 
 interface PluginInfoJson {
   name: string;
@@ -84,5 +93,71 @@ export function pluginCommand(): Command {
         }
       });
   }
+  plugin
+    .command('run <name>')
+    .description('run one plugin on its own, as a framework of a remote master (Mesos or mesolite)')
+    .addOption(masterOption())
+    .addOption(
+      new Option(
+        '--port <port>',
+        "port of the plugin's API (default: its classic port, else 0)",
+      ).argParser(parsePort),
+    )
+    .addOption(
+      new Option('--work-dir <dir>', "where the plugin's state lives")
+        .env('MESOLITE_WORK_DIR')
+        .default(join(defaultWorkDir(), 'plugin-run')),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level on stderr')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info'),
+    )
+    .action(
+      async (
+        name: string,
+        flags: { master: string; port?: number; workDir: string; logLevel: string },
+      ) => {
+        const logger = createLogger(flags.logLevel, `mesolite-${name}`);
+        const store = await LevelStore.open(join(flags.workDir, 'store'));
+        const host = new PluginHost({
+          store: store.namespace('plugins'),
+          logger,
+          host: '127.0.0.1',
+          io: undefined,
+          transport: () => new HttpSchedulerTransport({ master: flags.master, logger }),
+          ports: { [name]: flags.port ?? CLASSIC_PORTS[name] ?? 0 },
+        });
+        host.masterUrl = flags.master;
+        const discovered = await discoverPlugins(flags.workDir);
+        const wanted = discovered.found.filter((found) => found.manifest.name === name);
+        if (wanted.length === 0) {
+          process.stderr.write(`mesolite plugin: no plugin named "${name}" is installed\n`);
+          await store.close();
+          process.exitCode = 1;
+          return;
+        }
+        await host.load(wanted);
+        const info = host.list()[0];
+        if (info?.status !== 'active') {
+          process.stderr.write(
+            `mesolite plugin: ${name} failed to start: ${info?.error ?? 'unknown error'}\n`,
+          );
+          await host.stopAll();
+          await store.close();
+          process.exitCode = 1;
+          return;
+        }
+        process.stdout.write(`${name} is up: ${info.url}/ (framework of ${flags.master})\n`);
+        const shutdown = () => {
+          void host
+            .stopAll()
+            .then(() => store.close())
+            .then(() => process.exit(0));
+        };
+        process.on('SIGTERM', shutdown);
+        process.on('SIGINT', shutdown);
+      },
+    );
   return plugin;
 }

@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI_PATH } from '../../support/daemon.js';
+import type { Json } from '../../support/raw-mesos-scheduler.js';
+
+async function start(
+  args: string[],
+  pattern: RegExp,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args, '--log-level', 'silent'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+  const url = pattern.exec(chunk.toString())?.[1];
+  if (!url) throw new Error(`unexpected output: ${chunk}`);
+  return { child, url };
+}
+
+describe('mesolite plugin run', () => {
+  const children: ChildProcess[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0).reverse()) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs Marathon on its own against a remote master over the HTTP scheduler API', async () => {
+    const masterDir = await mkdtemp(join(tmpdir(), 'mesolite-run-master-'));
+    const pluginDir = await mkdtemp(join(tmpdir(), 'mesolite-run-plugin-'));
+    dirs.push(masterDir, pluginDir);
+    const master = await start(
+      ['up', '--port', '0', '--work-dir', masterDir, '--plugins', ''],
+      /mesolite is up: (http:\/\/\S+?)\/?\s/,
+    );
+    children.push(master.child);
+    const marathon = await start(
+      ['plugin', 'run', 'marathon', '--master', master.url, '--port', '0', '--work-dir', pluginDir],
+      /marathon is up: (http:\/\/\S+?)\/ /,
+    );
+    children.push(marathon.child);
+
+    const created = await fetch(`${marathon.url}/v2/apps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'remote', cmd: 'sleep 1000', cpus: 0.1, mem: 32, instances: 1 }),
+    });
+    expect(created.status).toBe(201);
+    const deadline = Date.now() + 30_000;
+    let running: Json[] = [];
+    while (Date.now() < deadline) {
+      const state = (await (await fetch(`${master.url}/master/state`)).json()) as Json;
+      running = state.frameworks
+        .filter((framework: Json) => framework.name === 'marathon')
+        .flatMap((framework: Json) => framework.tasks)
+        .filter((task: Json) => task.state === 'TASK_RUNNING');
+      if (running.length === 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(running).toHaveLength(1);
+    // Tasks outlive a stopped daemon, as on a Mesos agent: remove the app and wait.
+    await fetch(`${marathon.url}/v2/apps/remote?force=true`, { method: 'DELETE' });
+    const gone = Date.now() + 20_000;
+    while (Date.now() < gone) {
+      const state = (await (await fetch(`${master.url}/master/state`)).json()) as Json;
+      const left = state.frameworks.flatMap((framework: Json) => framework.tasks);
+      if (left.every((task: Json) => task.state !== 'TASK_RUNNING')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }, 60_000);
+});
