@@ -568,13 +568,14 @@ export class Agent {
     task_id: { value: string };
     uuid: string;
   }): Promise<void> {
+    if (this.stopped) return;
     const update = await this.updates.acknowledge(ack);
     if (!update || !isTerminal(update.status.state)) return;
     const key = taskKey(ack.framework_id.value, ack.task_id.value);
     const live = this.tasks.get(key);
     if (live && isTerminal(live.checkpoint.state)) {
       this.tasks.delete(key);
-      await this.options.store.del(key);
+      await this.persist(() => this.options.store.del(key));
     }
   }
 
@@ -583,7 +584,16 @@ export class Agent {
       live.checkpoint.frameworkInfo.id?.value ?? '',
       live.checkpoint.task.task_id.value,
     );
-    await this.options.store.put(key, live.checkpoint as unknown as JsonValue);
+    await this.persist(() => this.options.store.put(key, live.checkpoint as unknown as JsonValue));
+  }
+
+  /** A store write; once the agent is stopping, its store may already be closed. */
+  private async persist(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      if (!this.stopped) throw err;
+    }
   }
 
   private toTask(checkpoint: TaskCheckpoint): Task {
