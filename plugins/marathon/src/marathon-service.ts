@@ -122,6 +122,7 @@ export class MarathonService<A> {
       toKill?: ReadonlyMap<string, readonly string[]>;
       groups?: ReadonlyMap<string, readonly string[]>;
     },
+    at?: string,
   ): Promise<AppPlan<A>> {
     const current = new Map(this.runtime.apps);
     const target = new Map(current);
@@ -132,7 +133,8 @@ export class MarathonService<A> {
       this.state(current.values()),
       this.state(target.values(), targetGroups),
       {
-        now: this.now,
+        // The plan carries the version its change was stamped with, as Marathon's answers do.
+        now: at ? () => Date.parse(at) : this.now,
         ...(options.toKill ? { toKill: options.toKill } : {}),
       },
     ) as AppPlan<A>;
@@ -162,7 +164,7 @@ export class MarathonService<A> {
       throw new MarathonApiError(409, { message: `An app with id [${id}] already exists.` });
     }
     const app = this.apps.stamp(parsed, this.newVersion(), true, undefined);
-    const plan = await this.change([app], [], { force });
+    const plan = await this.change([app], [], { force }, this.apps.deployable(app).version);
     return { app, plan };
   }
 
@@ -177,13 +179,15 @@ export class MarathonService<A> {
       current && options.partialUpdate
         ? this.apps.patch(current, json)
         : this.apps.parse(json, { id });
-    const configChanged =
-      !current ||
-      this.apps.deployable(parsed).lastConfigChangeAt !==
-        this.apps.deployable(current).lastConfigChangeAt ||
-      this.configDiffers(current, parsed);
+    // Only a change of something other than instances is a config change (a restart).
+    const configChanged = !current || this.configDiffers(current, parsed);
     const app = this.apps.stamp(parsed, this.newVersion(), configChanged, current);
-    const plan = await this.change([app], [], { force: options.force });
+    const plan = await this.change(
+      [app],
+      [],
+      { force: options.force },
+      this.apps.deployable(app).version,
+    );
     return { app, plan, created: !current };
   }
 
@@ -203,13 +207,13 @@ export class MarathonService<A> {
       false,
       current,
     );
-    return this.change([app], [], { force });
+    return this.change([app], [], { force }, this.apps.deployable(app).version);
   }
 
   async restart(id: string, force: boolean): Promise<AppPlan<A>> {
     const current = this.get(id);
     const app = this.apps.stamp(current, this.newVersion(), true, current);
-    return this.change([app], [], { force });
+    return this.change([app], [], { force }, this.apps.deployable(app).version);
   }
 
   async destroy(id: string, force: boolean): Promise<AppPlan<A>> {

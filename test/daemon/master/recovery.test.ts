@@ -20,7 +20,18 @@ async function startCli(
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [CLI_PATH, 'master', '--port', String(port), '--work-dir', workDir, '--plugins', '', '--log-level', 'silent'],
+    [
+      CLI_PATH,
+      'master',
+      '--port',
+      String(port),
+      '--work-dir',
+      workDir,
+      '--plugins',
+      '',
+      '--log-level',
+      'silent',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];

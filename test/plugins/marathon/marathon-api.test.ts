@@ -121,12 +121,17 @@ describe('the Marathon plugin', () => {
 
   it('scales an app up and down with PUT, answering version and deploymentId', async () => {
     await post('/v2/apps', { id: 'elastic', cmd: 'sleep 1000', cpus: 0.1, mem: 32, instances: 1 });
-    await running('/elastic', 1);
+    const before = await running('/elastic', 1);
     const scaled = await post('/v2/apps/elastic', { instances: 3 }, 'PUT');
     expect(scaled.status).toBe(200);
     const body = (await scaled.json()) as Json;
     expect(body).toEqual({ version: expect.any(String), deploymentId: expect.any(String) });
-    await running('/elastic', 3);
+    const [deployment] = (await (await fetch(`${base}/v2/deployments`)).json()) as Json[];
+    if (deployment) expect(deployment.steps[0].actions[0].action).toBe('ScaleApplication');
+    const after = await running('/elastic', 3);
+    // Scaling is not a restart: the instance that ran before still runs.
+    expect(after.tasks.map((task: Json) => task.id)).toContain(before.tasks[0].id);
+    expect(after.version).toBe(body.version);
     await post('/v2/apps/elastic', { instances: 1 }, 'PUT');
     await running('/elastic', 1);
   });
