@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,4 +84,23 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
   });
+}
+
+export interface CliDaemon {
+  readonly child: ChildProcess;
+  readonly url: string;
+}
+
+/**
+ * Runs the built `mesolite` binary as a separate process (so a test can kill -9 it)
+ * and resolves with the address it prints once it serves.
+ */
+export async function startCliDaemon(args: string[]): Promise<CliDaemon> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args, '--log-level', 'silent'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  const url = /mesolite is up: (http:\/\/\S+?)\/?\s/.exec(chunk.toString())?.[1];
+  if (!url) throw new Error(`mesolite printed no address: ${chunk}`);
+  return { child, url };
 }

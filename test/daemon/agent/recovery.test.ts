@@ -1,26 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_PATH } from '../../support/daemon.js';
+import { type CliDaemon, startCliDaemon } from '../../support/daemon.js';
 import type { Json } from '../../support/raw-mesos-scheduler.js';
 import { commandTask, TestFramework } from '../../support/test-framework.js';
 
-async function startCli(
-  workDir: string,
-  port: number,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [CLI_PATH, 'up', '--port', String(port), '--work-dir', workDir, '--log-level', 'silent'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  const url = /mesolite is up: (http:\/\/\S+?)\/?\s/.exec(chunk.toString())?.[1];
-  if (!url) throw new Error(`unexpected output: ${chunk}`);
-  return { child, url };
+function startCli(workDir: string, port: number): Promise<CliDaemon> {
+  return startCliDaemon(['up', '--port', String(port), '--work-dir', workDir]);
 }
 
 function alive(pid: number): boolean {

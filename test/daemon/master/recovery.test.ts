@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,36 +8,14 @@ import { Master } from '@mesolite/daemon/master/master';
 import { buildMasterInfo } from '@mesolite/daemon/master/master-info';
 import { MemoryStore } from '@mesolite/daemon/store/memory-store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_PATH } from '../../support/daemon.js';
+import { type CliDaemon, startCliDaemon } from '../../support/daemon.js';
 import { ProtocolAgent } from '../../support/protocol-agent.js';
 import { type Json, RawScheduler } from '../../support/raw-mesos-scheduler.js';
 
 const FRAMEWORK = { user: 'root', name: 'survivor-framework', failover_timeout: 3600 };
 
-async function startCli(
-  workDir: string,
-  port: number,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI_PATH,
-      'master',
-      '--port',
-      String(port),
-      '--work-dir',
-      workDir,
-      '--plugins',
-      '',
-      '--log-level',
-      'silent',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  const url = /mesolite is up: (http:\/\/\S+?)\/?\s/.exec(chunk.toString())?.[1];
-  if (!url) throw new Error(`unexpected output: ${chunk}`);
-  return { child, url };
+function startCli(workDir: string, port: number): Promise<CliDaemon> {
+  return startCliDaemon(['master', '--port', String(port), '--work-dir', workDir, '--plugins', '']);
 }
 
 async function operatorCall(url: string, body: Json): Promise<Json> {

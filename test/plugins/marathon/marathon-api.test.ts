@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 import type { Json } from '../../support/raw-mesos-scheduler.js';
+import { waitFor } from '../../support/wait.js';
 
 /**
  * Marathon's v2 API through /service/marathon/, against the real daemon: master,
@@ -35,20 +36,6 @@ describe('the Marathon plugin', () => {
   async function appState(id: string): Promise<Json> {
     const response = await fetch(`${base}/v2/apps${id}`);
     return ((await response.json()) as { app: Json }).app;
-  }
-
-  async function waitFor<T>(
-    what: string,
-    probe: () => Promise<T | undefined>,
-    timeoutMs = 30_000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 
   /** Waits until the app runs `count` instances and no deployment is changing it. */

@@ -8,8 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 import type { Json } from '../../support/raw-mesos-scheduler.js';
 import { busyboxImage, dockerEngine } from '../../support/real-services.js';
+import { waitFor } from '../../support/wait.js';
 
-const SEEDS = join(import.meta.dirname, '../../../../shared/seed-examples');
+// Copies of the talk's examples (shared/seed-examples), so the suite runs from a clone alone.
+const SEEDS = join(import.meta.dirname, 'fixtures/seed');
 
 /** The talk's toggle service: healthy until /toggle is hit. */
 const TOGGLE_PY = `import http.server, sys
@@ -59,19 +61,6 @@ describe("the talk's Marathon examples, run as written", () => {
   };
   const appState = async (id: string): Promise<Json> =>
     ((await (await fetch(`${base}/v2/apps${id}`)).json()) as { app: Json }).app;
-  async function waitFor<T>(
-    what: string,
-    probe: () => Promise<T | undefined>,
-    timeoutMs = 60_000,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   it('simple-docker: two busybox containers echo, exit, and are started again', async () => {
     const docker = await dockerEngine();

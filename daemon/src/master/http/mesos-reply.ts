@@ -1,5 +1,7 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MesoliteError } from '../../errors.js';
+import type { Validator } from '../../protocol/validate.js';
+import { BadCallError } from '../errors.js';
 
 /**
  * Mesos answers API errors with a plain-text body and the status alone; clients
@@ -24,3 +26,31 @@ export function acceptsJson(request: FastifyRequest): boolean {
 }
 
 export const STREAM_ID_HEADER = 'mesos-stream-id';
+
+/** Mesos's v1 endpoints take POST only: anything else is 405 with `Allow: POST`. */
+export function postOnly(app: FastifyInstance, url: string): void {
+  app.route({
+    method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+    url,
+    handler: async (_request, reply) => {
+      reply.code(405).header('allow', 'POST').type('text/plain').send('Expecting a POST request');
+    },
+  });
+}
+
+/**
+ * The checks every v1 call passes before the master sees it: JSON accepted, a body,
+ * and the schema. Answers 406 itself and returns undefined; throws a 400 otherwise.
+ */
+export function readCall<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  calls: Validator<T>,
+): T | undefined {
+  if (!acceptsJson(request)) {
+    reply.code(406).type('text/plain').send("Expecting 'Accept' to allow application/json");
+    return undefined;
+  }
+  if (request.body === undefined) throw new BadCallError('Expecting a request body');
+  return calls.parse(request.body);
+}

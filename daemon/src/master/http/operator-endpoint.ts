@@ -11,29 +11,19 @@ import { validator } from '../../protocol/validate.js';
 import { BadCallError, UnsupportedCallError } from '../errors.js';
 import type { Master } from '../master.js';
 import { renderOperatorResponse } from '../render/operator-responses.js';
-import { acceptsJson, sendMesosError } from './mesos-reply.js';
+import { postOnly, readCall, sendMesosError } from './mesos-reply.js';
 
 const callValidator = validator(OperatorCall, 'master::Call');
 
 export function operatorEndpoint(master: Master) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    app.route({
-      method: ['GET', 'PUT', 'DELETE', 'PATCH'],
-      url: '/api/v1',
-      handler: async (_request, reply) => {
-        reply.code(405).header('allow', 'POST').type('text/plain').send('Expecting a POST request');
-      },
-    });
+    postOnly(app, '/api/v1');
 
     app.post('/api/v1', async (request, reply) => {
       try {
         master.assertRecovered();
-        if (!acceptsJson(request)) {
-          reply.code(406).type('text/plain').send("Expecting 'Accept' to allow application/json");
-          return;
-        }
-        if (request.body === undefined) throw new BadCallError('Expecting a request body');
-        const call = callValidator.parse(request.body);
+        const call = readCall(request, reply, callValidator);
+        if (!call) return;
         master.counters.operatorCalls++;
 
         switch (call.type) {

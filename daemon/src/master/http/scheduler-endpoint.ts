@@ -9,29 +9,19 @@ import { SchedulerCall } from '../../protocol/scheduler.js';
 import { validator } from '../../protocol/validate.js';
 import { BadCallError } from '../errors.js';
 import type { Master } from '../master.js';
-import { acceptsJson, STREAM_ID_HEADER, sendMesosError } from './mesos-reply.js';
+import { postOnly, readCall, STREAM_ID_HEADER, sendMesosError } from './mesos-reply.js';
 
 const callValidator = validator(SchedulerCall, 'scheduler::Call');
 
 export function schedulerEndpoint(master: Master) {
   return async function routes(app: FastifyInstance): Promise<void> {
-    app.route({
-      method: ['GET', 'PUT', 'DELETE', 'PATCH'],
-      url: '/api/v1/scheduler',
-      handler: async (_request, reply) => {
-        reply.code(405).header('allow', 'POST').type('text/plain').send('Expecting a POST request');
-      },
-    });
+    postOnly(app, '/api/v1/scheduler');
 
     app.post('/api/v1/scheduler', async (request, reply) => {
       try {
         master.assertRecovered();
-        if (!acceptsJson(request)) {
-          reply.code(406).type('text/plain').send("Expecting 'Accept' to allow application/json");
-          return;
-        }
-        if (request.body === undefined) throw new BadCallError('Expecting a request body');
-        const call = callValidator.parse(request.body);
+        const call = readCall(request, reply, callValidator);
+        if (!call) return;
         const streamId = request.headers[STREAM_ID_HEADER];
         const headerStreamId = Array.isArray(streamId) ? streamId[0] : streamId;
 
