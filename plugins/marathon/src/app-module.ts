@@ -99,6 +99,35 @@ export const marathonApps: AppModule<AppDefinition> = {
     return { ...app, version, versionInfo: { lastConfigChangeAt, lastScalingAt: version } };
   },
   withInstances: (app, instances) => ({ ...app, instances }),
+  servicePorts: (app) =>
+    app.portDefinitions
+      ? app.portDefinitions.map((definition) => definition.port)
+      : (app.container?.portMappings ?? []).map((mapping) => mapping.servicePort),
+  withServicePorts(app, ports) {
+    // With requirePorts the port definitions are host ports, not service ports.
+    if (app.portDefinitions) {
+      if (app.requirePorts) return app;
+      return {
+        ...app,
+        portDefinitions: app.portDefinitions.map((definition, index) => ({
+          ...definition,
+          port: ports[index] ?? definition.port,
+        })),
+      };
+    }
+    const container = app.container;
+    if (!container?.portMappings) return app;
+    return {
+      ...app,
+      container: {
+        ...container,
+        portMappings: container.portMappings.map((mapping, index) => ({
+          ...mapping,
+          servicePort: ports[index] ?? mapping.servicePort,
+        })),
+      },
+    };
+  },
 };
 
 export const marathonAdapter: AppAdapter<AppDefinition> = {

@@ -15,6 +15,7 @@ import {
 } from './deployment/index.js';
 import type { DeploymentRunner } from './runtime/deployment-runner.js';
 import type { MarathonRuntime } from './runtime/marathon-runtime.js';
+import { assignServicePorts } from './service-ports/service-port-allocator.js';
 import type { Instance } from './state/instance.js';
 import type { MarathonStore } from './state/marathon-store.js';
 
@@ -33,6 +34,9 @@ export interface AppModule<A> {
   /** The app stamped with a new version; a config change also moves lastConfigChangeAt. */
   stamp(app: A, version: string, configChanged: boolean, previous: A | undefined): A;
   withInstances(app: A, instances: number): A;
+  /** The app's service ports, in port order (0 = not assigned yet). */
+  servicePorts(app: A): number[];
+  withServicePorts(app: A, ports: readonly number[]): A;
 }
 
 /** A deployment's plan over full app definitions. */
@@ -115,7 +119,7 @@ export class MarathonService<A> {
    * and starts the deployment that gets there. Nothing changes if the plan is refused.
    */
   async change(
-    updates: readonly A[],
+    requested: readonly A[],
     remove: readonly string[],
     options: {
       force: boolean;
@@ -124,10 +128,28 @@ export class MarathonService<A> {
     },
     at?: string,
   ): Promise<AppPlan<A>> {
+    let updates = requested;
     const current = new Map(this.runtime.apps);
     const target = new Map(current);
     for (const id of remove) target.delete(id);
-    for (const app of updates) target.set(this.apps.id(app), app);
+    // Service ports of 0 get one from Marathon's range, keeping what an app had before.
+    const assigned: A[] = [];
+    for (const update of updates) {
+      const id = this.apps.id(update);
+      const inUse = [...target.values()]
+        .filter((other) => this.apps.id(other) !== id)
+        .flatMap((other) => this.apps.servicePorts(other));
+      const previous = current.get(id);
+      const ports = assignServicePorts({
+        requested: this.apps.servicePorts(update),
+        ...(previous ? { previous: this.apps.servicePorts(previous) } : {}),
+        inUse,
+      });
+      const app = this.apps.withServicePorts(update, ports);
+      assigned.push(app);
+      target.set(id, app);
+    }
+    updates = assigned;
     const targetGroups = options.groups ?? this.groupDependencies;
     const plan = computeDeploymentPlan(
       this.state(current.values()),

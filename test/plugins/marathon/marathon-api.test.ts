@@ -163,6 +163,26 @@ describe('the Marathon plugin', () => {
     });
   });
 
+  it('assigns a service port from 10000-20000 and balances it across the healthy instances', async () => {
+    await post('/v2/apps', {
+      id: 'web',
+      cmd: 'exec python3 -m http.server $PORT0 --bind 127.0.0.1',
+      cpus: 0.1,
+      mem: 64,
+      instances: 2,
+    });
+    const app = await running('/web', 2);
+    const servicePort = app.portDefinitions[0].port;
+    expect(servicePort).toBeGreaterThanOrEqual(10000);
+    expect(servicePort).toBeLessThanOrEqual(20000);
+    expect(app.tasks[0].servicePorts).toEqual([servicePort]);
+    const status = await waitFor('the service port answering', async () => {
+      const response = await fetch(`http://127.0.0.1:${servicePort}/`);
+      return response.ok ? response.status : undefined;
+    });
+    expect(status).toBe(200);
+  });
+
   it('answers 404 with Marathon’s message for an unknown app', async () => {
     const response = await fetch(`${base}/v2/apps/nope`);
     expect(response.status).toBe(404);

@@ -51,6 +51,8 @@ export interface RuntimeEvents {
   statusUpdate(instance: Instance, status: TaskStatus): void;
   healthChanged(instance: Instance, healthy: boolean): void;
   instanceGone(instance: Instance): void;
+  /** Called before a kill is sent, so load balancers stop sending the instance new connections. */
+  beforeKill?(instance: Instance): void;
 }
 
 /** An app waiting for offers, as /v2/queue reports it. */
@@ -168,6 +170,7 @@ export class MarathonRuntime<A> {
     if (isTerminal(instance.state)) return;
     instance.killing = true;
     await this.store.putInstance(instance);
+    this.events.beforeKill?.(instance);
     await this.client
       .kill({ value: instance.taskId }, { value: instance.agentId })
       .catch((err: unknown) =>
