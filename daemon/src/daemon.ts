@@ -17,6 +17,8 @@ import { PluginHost } from './plugins/plugin-host.js';
 import { pluginRoutes } from './plugins/plugin-routes.js';
 import { InProcessSchedulerTransport } from './scheduler/in-process-transport.js';
 import { buildServer, type MesoliteServer } from './server/app.js';
+import { uiRoutes } from './server/ui-routes.js';
+import { GroupCommitStore } from './store/group-commit-store.js';
 import { LevelStore } from './store/level-store.js';
 
 /** The ports Marathon and Chronos classically listened on, for `--classic-ports`. */
@@ -60,7 +62,7 @@ export async function startDaemon(
   } catch (err) {
     throw new WorkDirError(options.workDir, (err as Error).message);
   }
-  const store = await LevelStore.open(join(options.workDir, 'store'));
+  const store = GroupCommitStore.wrap(await LevelStore.open(join(options.workDir, 'store')));
 
   const server = buildServer({ logger });
   // Agents are noticed gone within 10 s by socket.io's own ping; with the master's
@@ -101,6 +103,7 @@ export async function startDaemon(
     await server.register(masterRoutes(master), { prefix: '/mesos' });
     if (options.agent) await server.register(filesRoutes(files));
     await server.register(pluginRoutes(plugins));
+    await server.register(uiRoutes());
     attachAgentChannel(io, master, logger.child({ component: 'agent-channel' }));
     await server.listen({ host: options.host, port: options.port });
     const address = server.server.address();

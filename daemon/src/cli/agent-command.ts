@@ -7,6 +7,7 @@ import { defaultWorkDir, isLoopback } from '../config/daemon-options.js';
 import { InsecureBindError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { healthRoutes } from '../server/health-routes.js';
+import { GroupCommitStore } from '../store/group-commit-store.js';
 import { LevelStore } from '../store/level-store.js';
 import { masterOption } from './master-option.js';
 import { parsePort } from './parse.js';
@@ -59,7 +60,7 @@ export function agentCommand(): Command {
     .action(async (flags: AgentFlags) => {
       if (!isLoopback(flags.host)) throw new InsecureBindError(flags.host);
       const logger = createLogger(flags.logLevel, 'mesolite-agent');
-      const store = await LevelStore.open(join(flags.workDir, 'store'));
+      const store = GroupCommitStore.wrap(await LevelStore.open(join(flags.workDir, 'store')));
       const runtime = await startAgentRuntime({
         masterUrl: flags.master,
         workDir: flags.workDir,

@@ -6,6 +6,7 @@ import { createLogger } from '../logger.js';
 import { discoverPlugins } from '../plugins/discovery.js';
 import { PluginHost } from '../plugins/plugin-host.js';
 import { HttpSchedulerTransport } from '../scheduler/http-transport.js';
+import { GroupCommitStore } from '../store/group-commit-store.js';
 import { LevelStore } from '../store/level-store.js';
 import { masterOption, masterUrl } from './master-option.js';
 import { parsePort } from './parse.js';
@@ -119,7 +120,7 @@ export function pluginCommand(): Command {
         flags: { master: string; port?: number; workDir: string; logLevel: string },
       ) => {
         const logger = createLogger(flags.logLevel, `mesolite-${name}`);
-        const store = await LevelStore.open(join(flags.workDir, 'store'));
+        const store = GroupCommitStore.wrap(await LevelStore.open(join(flags.workDir, 'store')));
         const host = new PluginHost({
           store: store.namespace('plugins'),
           logger,

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GroupCommitStore } from '@mesolite/daemon/store/group-commit-store';
 import { LevelStore } from '@mesolite/daemon/store/level-store';
 import { MemoryStore } from '@mesolite/daemon/store/memory-store';
 import type { JsonValue, Store, StoreEntry } from '@mesolite/daemon/store/store';
@@ -24,6 +25,20 @@ const implementations: Implementation[] = [
     async open() {
       const dir = await mkdtemp(join(tmpdir(), 'mesolite-store-'));
       const store = await LevelStore.open(join(dir, 'db'));
+      return {
+        store,
+        async dispose() {
+          await store.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'GroupCommitStore over LevelStore',
+    async open() {
+      const dir = await mkdtemp(join(tmpdir(), 'mesolite-store-'));
+      const store = GroupCommitStore.wrap(await LevelStore.open(join(dir, 'db')));
       return {
         store,
         async dispose() {

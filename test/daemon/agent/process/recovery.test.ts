@@ -123,6 +123,8 @@ describe('ProcessContainerizer recovery', () => {
   it('does not take a process that reuses the pid for the task, nor signal it', async () => {
     const ended = owner.container(await processes.launch(specFor(sandbox, { value: 'exit 4' })));
     await ended.terminated;
+    // Start times count in clock ticks (10 ms): the stranger must start in a later one.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     // Another process with the pid: what the kernel does once the task's pid is free.
     const stranger = spawn('sleep', ['300'], { detached: true, stdio: 'ignore' });
     stranger.unref();
