@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { agentCommand } from './agent-command.js';
 import { appCommand } from './app-command.js';
+import { demoCommand } from './demo-command.js';
 import { healthCommand } from './health-command.js';
 import { pluginCommand } from './plugin-command.js';
 import { masterCommand, upCommand } from './up-command.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .addCommand(masterCommand())
     .addCommand(agentCommand())
     .addCommand(pluginCommand())
+    .addCommand(demoCommand())
     .addCommand(healthCommand())
     .addCommand(appCommand());
 }
