@@ -132,6 +132,31 @@ describe('the Marathon plugin', () => {
     });
   });
 
+  it('replaces the whole definition on PUT with partialUpdate=false', async () => {
+    await post('/v2/apps', {
+      id: 'replaced',
+      cmd: 'sleep 1000',
+      cpus: 0.1,
+      mem: 32,
+      instances: 0,
+      env: { KEEP: 'me?' },
+      labels: { team: 'a' },
+    });
+    const partial = await post('/v2/apps/replaced', { cmd: 'sleep 2000' }, 'PUT');
+    expect(partial.status).toBe(200);
+    expect((await appState('/replaced')).env).toEqual({ KEEP: 'me?' });
+    const full = await post(
+      '/v2/apps/replaced?partialUpdate=false',
+      { cmd: 'sleep 3000', cpus: 0.1, mem: 32, instances: 0 },
+      'PUT',
+    );
+    expect(full.status).toBe(200);
+    const app = await appState('/replaced');
+    expect(app.cmd).toBe('sleep 3000');
+    expect(app.env ?? {}).toEqual({});
+    expect(app.labels ?? {}).toEqual({});
+  });
+
   it('keeps every version of an app', async () => {
     await post('/v2/apps', {
       id: 'versioned',
