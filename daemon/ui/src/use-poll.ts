@@ -1,0 +1,49 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+
+export interface Poll<T> {
+  data: T | undefined;
+  /** The last poll's failure; cleared by the next success, never dropped silently. */
+  error: unknown;
+  refresh: () => Promise<void>;
+}
+
+/**
+ * Calls `load` now and every `intervalMs` while the component is mounted. The UI is
+ * live by polling: the operator API's SUBSCRIBE stream is for schedulers and
+ * operators on the server side, and a poll recovers by itself after a daemon restart.
+ */
+export function usePoll<T>(load: () => Promise<T>, intervalMs: number): Poll<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const mounted = useRef(true);
+
+  const refresh = useCallback(async () => {
+    try {
+      const value = await loadRef.current();
+      if (!mounted.current) return;
+      setData(value);
+      setError(undefined);
+    } catch (err) {
+      if (mounted.current) setError(err);
+    }
+  }, []);
+
+  useEffect(() => {
+    mounted.current = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Chained timeouts, not an interval: a slow daemon never has requests pile up.
+    const tick = async () => {
+      await refresh();
+      if (mounted.current) timer = setTimeout(tick, intervalMs);
+    };
+    void tick();
+    return () => {
+      mounted.current = false;
+      clearTimeout(timer);
+    };
+  }, [intervalMs, refresh]);
+
+  return { data, error, refresh };
+}
