@@ -9,7 +9,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 30_000,
+    // Tests that run real daemons, engines and browsers on two busy cores can take a while.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     // Two cores: integration tests start real daemons, engines and browsers.
     maxWorkers: 2,
