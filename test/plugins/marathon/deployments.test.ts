@@ -189,7 +189,15 @@ describe('Marathon deployments', () => {
       },
       60_000,
     );
-    expect(done.tasks.map((task: Json) => task.id).sort()).toEqual(taskIds);
+    const ids = done.tasks.map((task: Json) => task.id).sort();
+    // Should an instance be replaced, say how the old one ended, for whoever debugs it.
+    const ended = (await (await fetch(`${second.url}/master/state`)).json()) as Json;
+    const endings = ended.frameworks
+      .flatMap((framework: Json) => framework.completed_tasks)
+      .map(
+        (task: Json) => `${task.id}: ${task.state} ${JSON.stringify(task.statuses.at(-1) ?? {})}`,
+      );
+    expect(ids, endings.join('\n')).toEqual(taskIds);
     await fetch(`${secondBase}/v2/apps/survivor?force=true`, { method: 'DELETE' });
     await waitFor('its tasks gone', async () => {
       const { tasks } = (await (await fetch(`${secondBase}/v2/tasks`)).json()) as { tasks: Json[] };
