@@ -110,16 +110,20 @@ describe('Marathon deployments', () => {
       instances: 2,
       constraints: [['hostname', 'UNIQUE']],
     });
-    const queued = await waitFor('a queue entry blocked by the constraint', async () => {
-      const { queue } = (await (await fetch(`${base}/v2/queue`)).json()) as { queue: Json[] };
-      const entry = queue.find((item) => item.app.id === '/spread');
-      const reasons = entry?.processedOffersSummary.rejectSummaryLastOffers ?? [];
-      const constraint = reasons.find((reason: Json) => reason.reason === 'UnfulfilledConstraint');
-      return entry && constraint?.declined > 0 ? entry : undefined;
-    });
+    const queued = await waitFor(
+      'one instance running and the other blocked by the constraint',
+      async () => {
+        const { queue } = (await (await fetch(`${base}/v2/queue`)).json()) as { queue: Json[] };
+        const entry = queue.find((item) => item.app.id === '/spread');
+        const reasons = entry?.processedOffersSummary.rejectSummaryLastOffers ?? [];
+        const constraint = reasons.find(
+          (reason: Json) => reason.reason === 'UnfulfilledConstraint',
+        );
+        const state = ((await (await fetch(`${base}/v2/apps/spread`)).json()) as { app: Json }).app;
+        return entry && constraint?.declined > 0 && state.tasksRunning === 1 ? entry : undefined;
+      },
+    );
     expect(queued.count).toBe(1);
-    const state = ((await (await fetch(`${base}/v2/apps/spread`)).json()) as { app: Json }).app;
-    expect(state.tasksRunning).toBe(1);
   }, 60_000);
 
   it('loses nothing when the daemon is killed with -9 during a deployment', async () => {
