@@ -336,7 +336,7 @@ export class Agent {
       },
     };
     this.tasks.set(key, live);
-    await this.saveCheckpoint(live);
+    // The report checkpoints the task together with its update.
     await this.report(live, 'TASK_STARTING');
 
     const docker = task.container?.type === 'DOCKER';
@@ -396,7 +396,6 @@ export class Agent {
     live.running = running;
     live.checkpoint.container = running.checkpoint();
     live.checkpoint.containerizer = docker ? 'docker' : 'process';
-    await this.saveCheckpoint(live);
     await this.report(live, 'TASK_RUNNING', this.runningExtras(live));
     this.watch(live);
     if (live.killRequested) void this.killTask(live.killRequested);
@@ -552,11 +551,15 @@ export class Agent {
     if (checkpoint.statuses.length > 10)
       checkpoint.statuses.splice(0, checkpoint.statuses.length - 10);
     try {
-      await this.saveCheckpoint(live);
-      await this.updates.record({
-        framework_id: { value: checkpoint.frameworkInfo.id?.value ?? '' },
-        status,
-      });
+      // Issued together, the checkpoint and the update land in one group-committed batch;
+      // the update is sent only once that batch is durable.
+      await Promise.all([
+        this.saveCheckpoint(live),
+        this.updates.record({
+          framework_id: { value: checkpoint.frameworkInfo.id?.value ?? '' },
+          status,
+        }),
+      ]);
     } catch (err) {
       // Stopping closes the store under in-flight reports; recovery finds the state again.
       if (!this.stopped) throw err;
