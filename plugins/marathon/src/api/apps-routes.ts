@@ -27,7 +27,7 @@ function queryList(value: unknown): string[] {
 }
 
 /** Answers Marathon's errors with Marathon's bodies; rethrows anything else. */
-function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof MarathonApiError) return reply.code(err.statusCode).send(err.body);
   if (err instanceof DeploymentConflictError) return reply.code(409).send(err.toBody());
   if (err instanceof DependencyCycleError) {

@@ -4,9 +4,8 @@
  * one deployment ordered by their dependencies.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { DependencyCycleError, DeploymentConflictError } from '../deployment/index.js';
-import { MarathonApiError, type MarathonService } from '../marathon-service.js';
-import { queryFlag } from './apps-routes.js';
+import type { MarathonService } from '../marathon-service.js';
+import { queryFlag, sendError } from './apps-routes.js';
 
 interface GroupJson {
   id: string;
@@ -16,20 +15,6 @@ interface GroupJson {
   dependencies: string[];
   version: string;
   enforceRole: boolean;
-}
-
-function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof MarathonApiError) return reply.code(err.statusCode).send(err.body);
-  if (err instanceof DeploymentConflictError) return reply.code(409).send(err.toBody());
-  if (err instanceof DependencyCycleError) {
-    return reply.code(422).send({
-      message: 'Object is not valid',
-      details: [{ path: '/', errors: [err.validationMessage] }],
-    });
-  }
-  const coded = err as { statusCode?: number; body?: unknown };
-  if (coded.statusCode === 422 && coded.body) return reply.code(422).send(coded.body);
-  throw err;
 }
 
 function parentOf(id: string): string {
