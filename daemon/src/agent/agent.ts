@@ -177,11 +177,6 @@ export class Agent {
     );
   }
 
-  /** Container ids of every task this agent has a checkpoint for. */
-  knownContainerIds(): string[] {
-    return [...this.tasks.values()].map((live) => live.checkpoint.containerId);
-  }
-
   /** The tasks this agent knows, in the master's Task shape. */
   reportedTasks(): Task[] {
     return [...this.tasks.values()].map((live) => this.toTask(live.checkpoint));

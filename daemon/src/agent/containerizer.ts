@@ -5,7 +5,7 @@
  * and it can re-attach after the agent itself restarted (even after kill -9), from
  * the checkpoint it produced at launch.
  */
-import type { CommandInfo, ContainerInfo, HealthCheck } from '../protocol/mesos.js';
+import type { CommandInfo, ContainerInfo } from '../protocol/mesos.js';
 
 export interface ResourceLimits {
   /** CPU shares to enforce, in Mesos's cpus (1.0 = one core). */
@@ -85,6 +85,3 @@ export interface Containerizer {
    */
   recover(checkpoint: ContainerCheckpoint): Promise<RunningContainer | ContainerTermination>;
 }
-
-/** Which health check semantics a task asked for; run by the agent (Mesos-native checks). */
-export type TaskHealthCheck = HealthCheck;

@@ -31,10 +31,3 @@ export class IdGenerator {
     return randomUUID();
   }
 }
-
-/** A status update uuid: 16 random bytes, base64 as protobuf's JSON mapping of `bytes`. */
-export function statusUuid(): string {
-  const bytes = Buffer.alloc(16);
-  Buffer.from(randomUUID().replaceAll('-', ''), 'hex').copy(bytes);
-  return bytes.toString('base64');
-}

@@ -53,8 +53,6 @@ import { type QueuedUpdate, StatusUpdateQueue } from './status-update-queue.js';
 import { validateLaunch } from './task-validation.js';
 
 export const MESOLITE_VERSION = '0.1.0';
-/** The Mesos version whose API mesolite speaks; reported where clients check it. */
-export const MESOS_API_VERSION = '1.11.0';
 
 export interface MasterOptions {
   store: Store;
@@ -168,7 +166,6 @@ export class Master implements ClusterView {
   private readonly allocator: Allocator;
   private readonly updates: StatusUpdateQueue;
   private readonly offerStates = new Map<string, OfferState>();
-  private readonly taskAgent = new Map<string, string>();
   private readonly goneAgents = new Set<string>();
   readonly weights = new Map<string, number>();
   private readonly operatorSinks = new Set<OperatorSink>();
@@ -259,7 +256,6 @@ export class Master implements ClusterView {
       }
       const map = agent.unreachable ? this.unreachableTasks : this.tasks;
       this.taskMap(map, task.framework_id.value).set(task.task_id.value, task);
-      this.taskAgent.set(key(task.framework_id.value, task.task_id.value), agent.id);
     }
     for (const [roleName, weight] of registry.weights) this.applyWeight(roleName, weight);
     this.recovered = true;
@@ -322,13 +318,24 @@ export class Master implements ClusterView {
 
   usedResources(agentId: string): Resource[] {
     let used = ResourceBag.EMPTY;
-    for (const [taskKey, owner] of this.taskAgent) {
-      if (owner !== agentId) continue;
-      const [frameworkId = '', taskId = ''] = taskKey.split('\u0000');
-      const task = this.tasks.get(frameworkId)?.get(taskId);
-      if (task && !isTerminal(task.state)) used = used.add(ResourceBag.fromMesos(task.resources));
+    for (const task of this.tasksOn(agentId, [this.tasks])) {
+      if (!isTerminal(task.state)) used = used.add(ResourceBag.fromMesos(task.resources));
     }
     return used.toMesos();
+  }
+
+  /** The tasks placed on an agent, as a list: callers move tasks between the maps. */
+  private tasksOn(
+    agentId: string,
+    maps: ReadonlyArray<Map<string, Map<string, Task>>> = [this.tasks, this.unreachableTasks],
+  ): Task[] {
+    const found: Task[] = [];
+    for (const map of maps) {
+      for (const byTask of map.values()) {
+        for (const task of byTask.values()) if (task.agent_id.value === agentId) found.push(task);
+      }
+    }
+    return found;
   }
 
   offeredResources(agentId: string): Resource[] {
@@ -701,7 +708,6 @@ export class Master implements ClusterView {
         user: info.command?.user ?? frameworkInfo.user,
       };
       this.taskMap(this.tasks, framework.id).set(info.task_id.value, task);
-      this.taskAgent.set(key(framework.id, info.task_id.value), agent.id);
       this.counters.tasksByState.TASK_STAGING++;
       this.registry.putTask(task);
       this.emitOperator({ type: 'TASK_ADDED', task_added: { task } });
@@ -924,13 +930,9 @@ export class Master implements ClusterView {
     for (const task of request.tasks ?? [])
       reported.set(key(task.framework_id.value, task.task_id.value), task);
     const used = new Map<string, ResourceBag>();
-    for (const [taskKey, owner] of [...this.taskAgent]) {
-      if (owner !== id || reported.has(taskKey)) continue;
-      const [frameworkId = '', taskId = ''] = taskKey.split('\u0000');
-      const known =
-        this.tasks.get(frameworkId)?.get(taskId) ??
-        this.unreachableTasks.get(frameworkId)?.get(taskId);
-      if (!known || isTerminal(known.state)) continue;
+    for (const known of this.tasksOn(id)) {
+      const frameworkId = known.framework_id.value;
+      if (reported.has(key(frameworkId, known.task_id.value)) || isTerminal(known.state)) continue;
       const framework = this.frameworks.get(frameworkId);
       const state: TaskState = framework?.partitionAware ? 'TASK_GONE' : 'TASK_LOST';
       this.applyMasterTransition(
@@ -949,7 +951,6 @@ export class Master implements ClusterView {
       }
       this.unreachableTasks.get(frameworkId)?.delete(task.task_id.value);
       this.taskMap(this.tasks, frameworkId).set(task.task_id.value, task);
-      this.taskAgent.set(key(frameworkId, task.task_id.value), id);
       this.registry.putTask(task);
       if (!isTerminal(task.state)) {
         const bag = ResourceBag.fromMesos(task.resources);
@@ -1011,11 +1012,10 @@ export class Master implements ClusterView {
       registeredTime: agent.registeredTime,
       unreachableTime: agent.unreachableTime,
     });
-    for (const [taskKey, owner] of [...this.taskAgent]) {
-      if (owner !== agentId) continue;
-      const [frameworkId = '', taskId = ''] = taskKey.split('\u0000');
-      const task = this.tasks.get(frameworkId)?.get(taskId);
-      if (!task || isTerminal(task.state)) continue;
+    for (const task of this.tasksOn(agentId, [this.tasks])) {
+      if (isTerminal(task.state)) continue;
+      const frameworkId = task.framework_id.value;
+      const taskId = task.task_id.value;
       const framework = this.frameworks.get(frameworkId);
       const state: TaskState = framework?.partitionAware ? 'TASK_UNREACHABLE' : 'TASK_LOST';
       this.applyMasterTransition(
@@ -1055,13 +1055,10 @@ export class Master implements ClusterView {
       registeredTime: agent.registeredTime,
       gone: true,
     });
-    for (const [taskKey, owner] of [...this.taskAgent]) {
-      if (owner !== agentId) continue;
-      const [frameworkId = '', taskId = ''] = taskKey.split('\u0000');
-      const task =
-        this.tasks.get(frameworkId)?.get(taskId) ??
-        this.unreachableTasks.get(frameworkId)?.get(taskId);
-      if (!task || isTerminal(task.state)) continue;
+    for (const task of this.tasksOn(agentId)) {
+      if (isTerminal(task.state)) continue;
+      const frameworkId = task.framework_id.value;
+      const taskId = task.task_id.value;
       const framework = this.frameworks.get(frameworkId);
       this.applyMasterTransition(
         task,
@@ -1219,7 +1216,6 @@ export class Master implements ClusterView {
     if (!task) return;
     this.tasks.get(frameworkId)?.delete(taskId);
     this.unreachableTasks.get(frameworkId)?.delete(taskId);
-    this.taskAgent.delete(key(frameworkId, taskId));
     this.updates.forget(frameworkId, taskId);
     this.registry.removeTask(frameworkId, taskId);
     this.completedTasks.push(task);

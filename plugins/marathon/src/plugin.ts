@@ -139,7 +139,7 @@ export async function activate(context: PluginContext): Promise<void> {
       steps: stepsJson(plan),
     }),
   );
-  runtime.deployments = runner as never;
+  runtime.deployments = runner;
 
   const service = new MarathonService(marathonApps, runtime, runner, store, logger);
   const storedApps = await store.apps<Record<string, unknown>>();

@@ -100,13 +100,6 @@ export class DeploymentRunner<P extends DeploymentPlan> {
     return undefined;
   }
 
-  /** Whether any running deployment still has this app in a step to come or in progress. */
-  touches(appId: string): boolean {
-    return this.plans().some((plan) =>
-      plan.steps.some((step) => step.actions.some((action) => action.app.id === appId)),
-    );
-  }
-
   /** Moves every deployment whose current step is done to its next step, or ends it. */
   async advance(
     instancesByApp: ReadonlyMap<string, readonly InstanceView[]>,

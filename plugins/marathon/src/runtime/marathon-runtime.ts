@@ -6,13 +6,12 @@
  * with the master after every (re)subscription so it neither loses nor duplicates
  * instances across restarts.
  */
-import { randomUUID } from 'node:crypto';
 import type { Offer, TaskInfo, TaskStatus } from '@mesolite/daemon/protocol/mesos';
 import { isTerminal } from '@mesolite/daemon/protocol/mesos';
 import type { SchedulerClient } from '@mesolite/daemon/scheduler/client';
 import type { Logger } from 'pino';
+import type { ActionDecision } from '../deployment/action-decision.js';
 import type { DeployableApp, InstanceState, InstanceView } from '../deployment/model.js';
-import type { DeploymentPlan } from '../deployment/plan.js';
 import { reconcileApp } from '../deployment/reconcile.js';
 import {
   applyBackoffEvent,
@@ -35,7 +34,6 @@ import { type Placement, placeInstances } from '../scheduling/placement.js';
 import type { PlacedInstance, PlacementRequest } from '../scheduling/placement-request.js';
 import { type Instance, isActive } from '../state/instance.js';
 import type { MarathonStore } from '../state/marathon-store.js';
-import type { DeploymentRunner } from './deployment-runner.js';
 
 /** How the runtime reads an app definition; the app module provides it. */
 export interface AppAdapter<A> {
@@ -45,6 +43,16 @@ export interface AppAdapter<A> {
   taskInfo(app: A, input: { taskId: string; offer: Offer; placement: Placement }): TaskInfo;
   newTaskId(app: A): string;
   backoff(app: A): BackoffStrategy;
+}
+
+/** What the runtime asks of the deployments in flight (a DeploymentRunner). */
+export interface DeploymentSteps {
+  decisionFor(
+    appId: string,
+    instances: readonly InstanceView[],
+    now: number,
+  ): ActionDecision | undefined;
+  advance(instancesByApp: ReadonlyMap<string, readonly InstanceView[]>, now: number): Promise<void>;
 }
 
 export interface RuntimeEvents {
@@ -77,7 +85,7 @@ export class MarathonRuntime<A> {
   readonly instances = new Map<string, Instance>();
   readonly queue = new Map<string, QueueEntry>();
   /** Set by the plugin: the deployments whose steps drive launches and kills. */
-  deployments: DeploymentRunner<DeploymentPlan> | undefined;
+  deployments: DeploymentSteps | undefined;
   private backoff: BackoffState = NO_DELAYS;
   private suppressed = false;
   private tickTimer: NodeJS.Timeout | undefined;
@@ -139,10 +147,6 @@ export class MarathonRuntime<A> {
     for (const off of this.listeners.splice(0)) off();
   }
 
-  get isSubscribed(): boolean {
-    return this.subscribed;
-  }
-
   instancesOf(appId: string): Instance[] {
     return [...this.instances.values()].filter((instance) => instance.appId === appId);
   }
@@ -199,7 +203,7 @@ export class MarathonRuntime<A> {
     let demand = 0;
     for (const [id, app] of this.apps) {
       const deployable = this.adapter.deployable(app);
-      const views = this.instancesOf(id).map((instance) => this.view(instance, deployable));
+      const views = this.instancesOf(id).map((instance) => this.view(instance));
       // While a deployment step acts on the app, its decision replaces keep-alive's.
       const step = this.deployments?.decisionFor(id, views, now);
       const decision = step
@@ -237,8 +241,7 @@ export class MarathonRuntime<A> {
   viewsByApp(): Map<string, InstanceView[]> {
     const byApp = new Map<string, InstanceView[]>();
     for (const instance of this.instances.values()) {
-      const app = this.apps.get(instance.appId);
-      const view = this.view(instance, app ? this.adapter.deployable(app) : undefined);
+      const view = this.view(instance);
       const list = byApp.get(instance.appId) ?? [];
       list.push(view);
       byApp.set(instance.appId, list);
@@ -270,7 +273,7 @@ export class MarathonRuntime<A> {
     return entry;
   }
 
-  private view(instance: Instance, _app: DeployableApp | undefined): InstanceView {
+  private view(instance: Instance): InstanceView {
     const configVersion = instance.configVersion ?? instance.version;
     return {
       instanceId: instance.taskId,
@@ -449,9 +452,4 @@ export class MarathonRuntime<A> {
     await this.store.removeInstance(instance.taskId);
     this.events.instanceGone(instance);
   }
-}
-
-/** Marathon's task id form: `<app id without the leading slash, slashes as _>.<uuid>`. */
-export function marathonTaskId(appId: string): string {
-  return `${appId.replace(/^\//, '').replaceAll('/', '_')}.${randomUUID()}`;
 }
