@@ -89,18 +89,30 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
 export interface CliDaemon {
   readonly child: ChildProcess;
   readonly url: string;
+  /** The first line the process printed. */
+  readonly line: string;
 }
+
+const UP_LINE = /mesolite is up: (http:\/\/\S+?)\/?\s/;
 
 /**
  * Runs the built `mesolite` binary as a separate process (so a test can kill -9 it)
- * and resolves with the address it prints once it serves.
+ * and resolves with the address it prints once it serves (the first group of
+ * `pattern`; the daemon's "mesolite is up" line by default).
  */
-export async function startCliDaemon(args: string[]): Promise<CliDaemon> {
+export async function startCliDaemon(
+  args: string[],
+  pattern: RegExp = UP_LINE,
+): Promise<CliDaemon> {
   const child = spawn(process.execPath, [CLI_PATH, ...args, '--log-level', 'silent'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
-  const url = /mesolite is up: (http:\/\/\S+?)\/?\s/.exec(chunk.toString())?.[1];
-  if (!url) throw new Error(`mesolite printed no address: ${chunk}`);
-  return { child, url };
+  const line = chunk.toString();
+  const url = pattern.exec(line)?.[1];
+  if (!url) {
+    child.kill('SIGKILL');
+    throw new Error(`mesolite printed no address: ${line}`);
+  }
+  return { child, url, line };
 }

@@ -1,19 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_PATH } from '../../support/daemon.js';
+import { startCliDaemon } from '../../support/daemon.js';
 import type { Json } from '../../support/raw-mesos-scheduler.js';
-
-async function start(args: string[]): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, [CLI_PATH, ...args, '--log-level', 'silent'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  return { child, line: chunk.toString() };
-}
 
 describe('mesolite master and mesolite agent', () => {
   const children: ChildProcess[] = [];
@@ -27,28 +18,31 @@ describe('mesolite master and mesolite agent', () => {
     const masterDir = await mkdtemp(join(tmpdir(), 'mesolite-master-'));
     const agentDir = await mkdtemp(join(tmpdir(), 'mesolite-agent-'));
     dirs.push(masterDir, agentDir);
-    const master = await start(['master', '--port', '0', '--work-dir', masterDir]);
+    const master = await startCliDaemon(['master', '--port', '0', '--work-dir', masterDir]);
     children.push(master.child);
-    const url = /mesolite is up: (http:\/\/\S+?)\/?\s/.exec(master.line)?.[1] ?? '';
+    const url = master.url;
 
     const noAgents = await (await fetch(`${url}/master/state`)).json();
     expect(noAgents.slaves).toEqual([]);
 
-    const agent = await start([
-      'agent',
-      '--master',
-      url,
-      '--work-dir',
-      agentDir,
-      '--port',
-      '0',
-      '--hostname',
-      'laptop-7',
-      '--resources',
-      'cpus:2;mem:512;disk:100;ports:[40000-40010]',
-      '--attributes',
-      'rack:a;zone:lab',
-    ]);
+    const agent = await startCliDaemon(
+      [
+        'agent',
+        '--master',
+        url,
+        '--work-dir',
+        agentDir,
+        '--port',
+        '0',
+        '--hostname',
+        'laptop-7',
+        '--resources',
+        'cpus:2;mem:512;disk:100;ports:[40000-40010]',
+        '--attributes',
+        'rack:a;zone:lab',
+      ],
+      /^mesolite agent (\S+) joined /,
+    );
     children.push(agent.child);
     expect(agent.line).toMatch(/^mesolite agent \S+ joined /);
 

@@ -1,24 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_PATH } from '../../support/daemon.js';
+import { startCliDaemon } from '../../support/daemon.js';
 import type { Json } from '../../support/raw-mesos-scheduler.js';
-
-async function start(
-  args: string[],
-  pattern: RegExp,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI_PATH, ...args, '--log-level', 'silent'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  const url = pattern.exec(chunk.toString())?.[1];
-  if (!url) throw new Error(`unexpected output: ${chunk}`);
-  return { child, url };
-}
 
 describe('mesolite plugin run', () => {
   const children: ChildProcess[] = [];
@@ -35,12 +22,12 @@ describe('mesolite plugin run', () => {
     const masterDir = await mkdtemp(join(tmpdir(), 'mesolite-run-master-'));
     const pluginDir = await mkdtemp(join(tmpdir(), 'mesolite-run-plugin-'));
     dirs.push(masterDir, pluginDir);
-    const master = await start(
+    const master = await startCliDaemon(
       ['up', '--port', '0', '--work-dir', masterDir, '--plugins', ''],
       /mesolite is up: (http:\/\/\S+?)\/?\s/,
     );
     children.push(master.child);
-    const marathon = await start(
+    const marathon = await startCliDaemon(
       ['plugin', 'run', 'marathon', '--master', master.url, '--port', '0', '--work-dir', pluginDir],
       /marathon is up: (http:\/\/\S+?)\/ /,
     );

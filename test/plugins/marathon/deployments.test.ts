@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_PATH, startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+import { startCliDaemon, startTestDaemon, type TestDaemon } from '../../support/daemon.js';
 import type { Json } from '../../support/raw-mesos-scheduler.js';
 import { waitFor } from '../../support/wait.js';
 
@@ -131,29 +131,18 @@ describe('Marathon deployments', () => {
     cleanups.push(() => rm(workDir, { recursive: true, force: true }));
     const flag = join(workDir, 'healthy-now');
     await writeFile(join(workDir, 'server.py'), gatedServer(flag));
-    const start = async (port: number) => {
-      const child = spawn(
-        process.execPath,
-        [
-          CLI_PATH,
-          'up',
-          '--port',
-          String(port),
-          '--work-dir',
-          workDir,
-          '--plugins',
-          'marathon',
-          '--log-level',
-          'silent',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      children.push(child);
-      const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-      const url = /mesolite is up: (http:\/\/\S+?)\/?\s/.exec(chunk.toString())?.[1] ?? '';
-      return { child, url };
-    };
+    const start = (port: number) =>
+      startCliDaemon([
+        'up',
+        '--port',
+        String(port),
+        '--work-dir',
+        workDir,
+        '--plugins',
+        'marathon',
+      ]);
     const first = await start(0);
+    children.push(first.child);
     const port = Number(new URL(first.url).port);
     const base = `${first.url}/service/marathon`;
     const created = await send(`${base}/v2/apps`, {
@@ -175,6 +164,7 @@ describe('Marathon deployments', () => {
     first.child.kill('SIGKILL');
     await once(first.child, 'exit');
     const second = await start(port);
+    children.push(second.child);
     const secondBase = `${second.url}/service/marathon`;
     const resumed = (await waitFor('the deployment listed again', async () => {
       const list = (await (await fetch(`${secondBase}/v2/deployments`)).json()) as Json[];
