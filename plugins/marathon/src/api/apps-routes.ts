@@ -79,37 +79,40 @@ export function routeOf(path: string): Route {
 export function appsRoutes<A>(service: MarathonService<A>) {
   const { apps } = service;
 
-  const counts = (id: string, hasHealthChecks: boolean) => {
+  const counts = (id: string, checked: boolean) => {
     const instances = service.instancesOf(id).filter(isActive);
     return {
       tasksStaged: instances.filter(
         (i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING',
       ).length,
       tasksRunning: instances.filter((i) => i.state === 'TASK_RUNNING').length,
-      tasksHealthy: hasHealthChecks ? instances.filter((i) => i.healthy === true).length : 0,
-      tasksUnhealthy: hasHealthChecks ? instances.filter((i) => i.healthy === false).length : 0,
+      tasksHealthy: checked ? instances.filter((i) => i.healthy === true).length : 0,
+      tasksUnhealthy: checked ? instances.filter((i) => i.healthy === false).length : 0,
     };
   };
 
-  const tasksOf = (app: A) => {
-    const json = apps.toJson(app);
+  /** The app's tasks in Marathon's JSON; `json` is the app's, when the caller has it already. */
+  const tasksOf = (
+    app: A,
+    json = apps.toJson(app),
+    keep: (instance: Instance) => boolean = () => true,
+  ) => {
     const servicePorts = servicePortsOf(json);
-    const hasHealthChecks = Array.isArray(json.healthChecks) && json.healthChecks.length > 0;
     return service
       .instancesOf(apps.id(app))
-      .map((instance) => taskJson(instance, servicePorts, hasHealthChecks));
+      .filter(keep)
+      .map((instance) => taskJson(instance, servicePorts, hasHealthChecks(json)));
   };
 
   const appWithEmbeds = (app: A, embed: ReadonlySet<string>, single: boolean) => {
     const json = apps.toJson(app);
     const id = apps.id(app);
-    const hasHealthChecks = Array.isArray(json.healthChecks) && json.healthChecks.length > 0;
     return {
       ...json,
-      ...counts(id, hasHealthChecks),
+      ...counts(id, hasHealthChecks(json)),
       deployments: service.deploymentsOf(id),
       ...(single || embed.has('apps.tasks') || embed.has('app.tasks')
-        ? { tasks: tasksOf(app) }
+        ? { tasks: tasksOf(app, json) }
         : {}),
     };
   };
@@ -268,16 +271,7 @@ export function appsRoutes<A>(service: MarathonService<A>) {
       const wanted = new Set(queryList(query.status).map((status) => status.toLowerCase()));
       const matches = (instance: Instance) =>
         wanted.size === 0 || wanted.has(instance.state.replace(/^TASK_/, '').toLowerCase());
-      return {
-        tasks: service.list().flatMap((entry) => {
-          const json = apps.toJson(entry);
-          const hasHealthChecks = Array.isArray(json.healthChecks) && json.healthChecks.length > 0;
-          return service
-            .instancesOf(apps.id(entry))
-            .filter(matches)
-            .map((instance) => taskJson(instance, servicePortsOf(json), hasHealthChecks));
-        }),
-      };
+      return { tasks: service.list().flatMap((entry) => tasksOf(entry, undefined, matches)) };
     });
 
     app.post('/v2/tasks/delete', async (request, reply) => {
@@ -370,6 +364,10 @@ export function appsRoutes<A>(service: MarathonService<A>) {
 function prefixOf(request: FastifyRequest): string {
   const prefix = request.headers['x-forwarded-prefix'];
   return typeof prefix === 'string' ? prefix : '';
+}
+
+function hasHealthChecks(json: Record<string, unknown>): boolean {
+  return Array.isArray(json.healthChecks) && json.healthChecks.length > 0;
 }
 
 function servicePortsOf(json: Record<string, unknown>): number[] {

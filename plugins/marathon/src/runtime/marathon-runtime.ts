@@ -201,9 +201,11 @@ export class MarathonRuntime<A> {
   tick(): void {
     const now = this.now();
     let demand = 0;
+    // One pass over the instances per tick, not one per app.
+    const viewsByApp = this.viewsByApp();
     for (const [id, app] of this.apps) {
       const deployable = this.adapter.deployable(app);
-      const views = this.instancesOf(id).map((instance) => this.view(instance));
+      const views = viewsByApp.get(id) ?? [];
       // While a deployment step acts on the app, its decision replaces keep-alive's.
       const step = this.deployments?.decisionFor(id, views, now);
       const decision = step
@@ -232,6 +234,7 @@ export class MarathonRuntime<A> {
       if (!this.apps.has(instance.appId) && !instance.killing) void this.kill(instance);
     }
     void this.adjustOffers(demand > 0);
+    // Fresh views: the kills just sent have marked their instances.
     void this.deployments?.advance(this.viewsByApp(), now).catch((err: unknown) => {
       this.logger.error({ err }, 'could not advance deployments');
     });
