@@ -13,6 +13,7 @@ import {
   rollbackPlan,
   rootState,
 } from './deployment/index.js';
+import { parsePathId } from './path-id.js';
 import type { DeploymentRunner } from './runtime/deployment-runner.js';
 import type { MarathonRuntime } from './runtime/marathon-runtime.js';
 import { assignServicePorts } from './service-ports/service-port-allocator.js';
@@ -51,20 +52,17 @@ export class MarathonApiError extends Error {
   }
 }
 
-/** Reads a group or dependency id against its parent group, as Marathon's PathId does. */
+/** Reads a group or dependency id against its parent group, with Marathon's PathId rules. */
 function absolute(id: string, parent: string): string {
-  if (id.startsWith('/')) return normalize(id);
-  return normalize(`${parent === '/' ? '' : parent}/${id}`);
-}
-
-function normalize(path: string): string {
-  const segments: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') segments.pop();
-    else segments.push(segment);
+  try {
+    const base = parsePathId(parent, { allowRoot: true });
+    return parsePathId(id, { base, allowRoot: true }).toString();
+  } catch (err) {
+    throw new MarathonApiError(422, {
+      message: 'Object is not valid',
+      details: [{ path: '/id', errors: [(err as Error).message] }],
+    });
   }
-  return `/${segments.join('/')}`;
 }
 
 export function appNotFound(id: string): MarathonApiError {
