@@ -114,7 +114,6 @@ export async function startDaemon(
     const weights = Object.entries(options.weights).map(([role, weight]) => ({ role, weight }));
     if (weights.length > 0) await master.updateWeights(weights);
     master.start();
-    const running = master;
 
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `http://${host}:${port}`;
@@ -146,14 +145,14 @@ export async function startDaemon(
     return {
       url,
       server,
-      master: running,
+      master,
       agent: localAgent,
       plugins,
       stop() {
         stopping ??= (async () => {
           await plugins.stopAll();
           await localAgent?.stop();
-          await running.stop();
+          await master.stop();
           io.disconnectSockets(true);
           io.engine.close();
           await server.close();
