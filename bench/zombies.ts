@@ -5,14 +5,17 @@
  * The zombie count doubles until a step goes over one core, then bisects between
  * the last step that fit and the first that did not.
  *
- * A step also fails when the clients get fewer than 9 frames/s. On a two-core machine the
- * 50 socket.io clients in this process (each parses every frame) may saturate their own
- * core before the tracker does; `limited_by` says which limit ended the search.
+ * A step also fails when the clients get fewer than 9 frames/s. The clients speak the
+ * Engine.IO websocket protocol themselves and count each `world` frame by its first bytes,
+ * never decoding or parsing it: 50 socket.io clients that parse every frame saturate the
+ * other core long before the tracker reaches its own. `limited_by` says which limit ended
+ * the search.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { io, type Socket } from 'socket.io-client';
+import { MAX_AGENTS } from '@mesolite/zombies-tracker/world';
+import WebSocket from 'ws';
 import type { BenchFigures } from './run.ts';
 
 const CLIENTS = 50;
@@ -34,6 +37,30 @@ process.on('message', (message) => {
 });
 `;
 
+// Engine.IO v4 text packets start with their type; socket.io's EVENT is "4" then "2".
+const WORLD_FRAME = Buffer.from('42["world"');
+const PING = 0x32;
+const MESSAGE = 0x34;
+const CONNECT = 0x30;
+
+/**
+ * A socket.io client reduced to what the bench needs: it joins the default namespace,
+ * answers pings so the server keeps it, and counts world frames by their prefix.
+ */
+function rawClient(url: string, counter: { frames: number }): WebSocket {
+  const socket = new WebSocket(
+    `${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`,
+  );
+  socket.on('message', (data: Buffer) => {
+    if (data[0] === MESSAGE && data[1] === CONNECT) socket.emit('connected');
+    else if (data[0] === MESSAGE) {
+      if (data.subarray(0, WORLD_FRAME.length).equals(WORLD_FRAME)) counter.frames++;
+    } else if (data[0] === CONNECT) socket.send('40');
+    else if (data[0] === PING) socket.send('3');
+  });
+  return socket;
+}
+
 interface CpuReport {
   cpu: { user: number; system: number };
 }
@@ -44,20 +71,12 @@ async function measure(zombies: number): Promise<{ cores: number; framesPerClien
     env: { ...process.env, ZOMBIES_COUNT: String(zombies) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const sockets: Socket[] = [];
+  const sockets: WebSocket[] = [];
   try {
     const [ready] = (await once(child, 'message')) as [{ url: string }];
-    let frames = 0;
-    for (let i = 0; i < CLIENTS; i++) {
-      const socket = io(ready.url, { transports: ['websocket'], reconnection: false });
-      socket.on('world', () => {
-        frames++;
-      });
-      sockets.push(socket);
-    }
-    await Promise.all(
-      sockets.map((socket) => new Promise((resolve) => socket.once('connect', () => resolve(0)))),
-    );
+    const counter = { frames: 0 };
+    for (let i = 0; i < CLIENTS; i++) sockets.push(rawClient(ready.url, counter));
+    await Promise.all(sockets.map((socket) => once(socket, 'connected')));
     await sleep(WARMUP_MS);
     const cpu = async () => {
       child.send('cpu');
@@ -65,17 +84,17 @@ async function measure(zombies: number): Promise<{ cores: number; framesPerClien
       return report.cpu.user + report.cpu.system;
     };
     const before = await cpu();
-    const framesBefore = frames;
+    const framesBefore = counter.frames;
     const started = performance.now();
     await sleep(MEASURE_MS);
     const used = (await cpu()) - before;
     const elapsedMs = performance.now() - started;
     return {
       cores: used / 1000 / elapsedMs,
-      framesPerClient: (frames - framesBefore) / CLIENTS / (elapsedMs / 1000),
+      framesPerClient: (counter.frames - framesBefore) / CLIENTS / (elapsedMs / 1000),
     };
   } finally {
-    for (const socket of sockets) socket.disconnect();
+    for (const socket of sockets) socket.terminate();
     if (child.exitCode === null) {
       child.send('stop');
       await Promise.race([once(child, 'exit'), sleep(2000)]);
@@ -102,7 +121,11 @@ export default async function bench(): Promise<BenchFigures> {
       fails = zombies;
       limitedBy = cores > ONE_CORE ? 'server_cpu' : 'frame_rate';
     }
-    if (fails === undefined) zombies *= 2;
+    if (fits === MAX_AGENTS) {
+      limitedBy = 'world_max';
+      break;
+    }
+    if (fails === undefined) zombies = Math.min(zombies * 2, MAX_AGENTS);
     else if (fails - fits <= Math.max(250, fits * 0.1)) break;
     else zombies = Math.round((fits + fails) / 2);
   }

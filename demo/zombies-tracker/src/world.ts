@@ -84,7 +84,8 @@ const KIND_KEY: Readonly<Record<AgentKind, number>> = { zombie: 1, survivor: 2 }
 const AGENT_TRAITS = 0;
 const WAYPOINT = 1;
 
-const MAX_AGENTS = 100_000;
+/** The largest world a tracker accepts, so a slip in ZOMBIES_COUNT cannot exhaust an instance. */
+export const MAX_AGENTS = 100_000;
 
 function requireWhole(setting: string, value: number, max: number): void {
   if (!Number.isSafeInteger(value) || value < 0 || value > max) {
