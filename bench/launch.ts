@@ -5,7 +5,6 @@
  * in the same run: Node spawning the same N processes directly (best of 3, since one
  * raw run varies by a quarter on two cores).
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,29 +12,10 @@ import { createLogger, resolveDaemonOptions, startDaemon } from '@mesolite/daemo
 import type { Offer, TaskInfo } from '@mesolite/daemon/protocol/mesos';
 import { SchedulerClient } from '@mesolite/daemon/scheduler/client';
 import { HttpSchedulerTransport } from '@mesolite/daemon/scheduler/http-transport';
+import { bestRawSpawnRate } from './_machine.ts';
 import type { BenchFigures } from './run.ts';
 
 const DEFAULT_TASKS = 1000;
-
-async function rawSpawn(count: number): Promise<number> {
-  const started = performance.now();
-  const children = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof spawn>>((resolve, reject) => {
-          const child = spawn('/bin/sh', ['-c', 'sleep 30'], { detached: true, stdio: 'ignore' });
-          child.once('spawn', () => resolve(child));
-          child.once('error', reject);
-        }),
-    ),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  for (const child of children) {
-    if (child.pid) process.kill(-child.pid, 'SIGKILL');
-  }
-  return count / seconds;
-}
 
 function scalar(name: string, value: number) {
   return { name, type: 'SCALAR' as const, scalar: { value } };
@@ -44,13 +24,7 @@ function scalar(name: string, value: number) {
 export default async function bench(args: string[]): Promise<BenchFigures> {
   const count = Number(args[0] ?? DEFAULT_TASKS);
   // The machine's limit first, from a process that holds nothing else yet.
-  const raw: number[] = [];
-  for (let run = 1; run <= 3; run++) {
-    const rate = await rawSpawn(count);
-    raw.push(rate);
-    process.stdout.write(`raw spawn run ${run}/3: ${rate.toFixed(0)} processes/s\n`);
-  }
-  const rawBest = Math.max(...raw);
+  const rawBest = await bestRawSpawnRate(count);
 
   const workDir = await mkdtemp(join(tmpdir(), 'mesolite-bench-launch-'));
   const daemon = await startDaemon(
