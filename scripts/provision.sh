@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that mesolite's tests drive for real (Docker engine,
-# busybox for a local image, Chromium for UI tests, python for the talk's examples).
+# busybox for a local image, Chromium for UI tests, python for the talk's examples,
+# ZooKeeper for highly available masters).
 # Idempotent and quick when everything is present. On a system where it cannot
 # install (not Debian, not root), it prints what is missing and exits 0, so the
 # tests themselves fail with a message naming the missing piece.
@@ -17,6 +18,7 @@ needs=(
   "/usr/bin/python:python-is-python3"
   "unzip:unzip"
   "openssl:openssl"
+  "/usr/share/zookeeper/bin/zkServer.sh:zookeeper"
 )
 
 missing=()
