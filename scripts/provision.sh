@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that mesolite's tests drive for real (Docker engine,
 # busybox for a local image, Chromium for UI tests, python for the talk's examples,
-# ZooKeeper for highly available masters).
+# ZooKeeper for highly available masters, slapd and ldap-utils for LDAP logins).
 # Idempotent and quick when everything is present. On a system where it cannot
 # install (not Debian, not root), it prints what is missing and exits 0, so the
 # tests themselves fail with a message naming the missing piece.
@@ -19,6 +19,8 @@ needs=(
   "unzip:unzip"
   "openssl:openssl"
   "/usr/share/zookeeper/bin/zkServer.sh:zookeeper"
+  "/usr/sbin/slapd:slapd"
+  "ldapadd:ldap-utils"
 )
 
 missing=()
