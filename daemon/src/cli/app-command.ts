@@ -3,15 +3,15 @@
  * v2 API at `<master>/service/marathon`. Changes (add, scale, restart, remove) wait for
  * their deployment and exit non-zero unless it took effect, so scripts can chain them.
  */
-import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import type { WaitKind } from './app/deployment-progress.js';
 import { watchDeployment } from './app/deployment-watch.js';
-import { AppFileError, MarathonRefusedError } from './app/errors.js';
+import { AppFileError } from './app/errors.js';
 import { appPath, canonicalAppId, MarathonClient } from './app/marathon-client.js';
 import type { AppJson, DeploymentResultJson, TaskJson } from './app/marathon-json.js';
 import { progressDisplay } from './app/progress-display.js';
 import { formatTable } from './app/table.js';
+import { readJsonInput, reporting } from './command-support.js';
 import { masterOption } from './master-option.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -47,52 +47,14 @@ function parseInstances(value: string): number {
   return count;
 }
 
-function fail(err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`mesolite app: ${message}\n`);
-  if (err instanceof MarathonRefusedError) {
-    for (const detail of err.details) process.stderr.write(`  ${detail}\n`);
-  }
-  process.exitCode = 1;
-}
-
-/** Every subcommand reports its errors the same way: a message on stderr, exit status 1. */
-function reporting<A extends unknown[]>(run: (...args: A) => Promise<void>) {
-  return async (...args: A): Promise<void> => {
-    try {
-      await run(...args);
-    } catch (err) {
-      fail(err);
-    }
-  };
-}
-
 function client(flags: ClientFlags): MarathonClient {
   return new MarathonClient(flags.master);
 }
 
 const forceQuery = (flags: ChangeFlags) => (flags.force ? '?force=true' : '');
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function readDefinition(file: string): Promise<unknown> {
-  const name = file === '-' ? 'stdin' : file;
-  let text: string;
-  try {
-    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
-  } catch (err) {
-    throw new AppFileError(name, (err as Error).message);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new AppFileError(name, `it is not JSON (${(err as Error).message})`);
-  }
-}
+const readDefinition = (file: string) =>
+  readJsonInput(file, (name, reason) => new AppFileError(name, reason));
 
 function countsText(app: AppJson): string {
   const counts = [`${app.tasksRunning}/${app.instances} running`];
@@ -163,7 +125,7 @@ function addCommand(): Command {
       '\nExample:\n  echo \'{"id":"web","cmd":"python3 -m http.server $PORT0","cpus":0.1,"mem":64}\' | mesolite app add -',
     )
     .action(
-      reporting(async (file: string, flags: ChangeFlags) => {
+      reporting('app', async (file: string, flags: ChangeFlags) => {
         const definition = await readDefinition(file);
         const marathon = client(flags);
         const answer = await marathon.request<AppJson>(
@@ -190,7 +152,7 @@ function listCommand(): Command {
     .addOption(masterOption())
     .option('--json', "print Marathon's JSON")
     .action(
-      reporting(async (flags: JsonFlags) => {
+      reporting('app', async (flags: JsonFlags) => {
         const body = await client(flags).get<{ apps: AppJson[] }>('/v2/apps');
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
@@ -217,7 +179,7 @@ function showCommand(): Command {
     .argument('<id>', 'the app id, e.g. /web or group/web')
     .addOption(masterOption())
     .action(
-      reporting(async (id: string, flags: ClientFlags) => {
+      reporting('app', async (id: string, flags: ClientFlags) => {
         const body = await client(flags).get<{ app: AppJson }>(`/v2/apps/${appPath(id)}`);
         process.stdout.write(`${JSON.stringify(body.app, null, 2)}\n`);
       }),
@@ -229,7 +191,7 @@ function scaleCommand(): Command {
     .argument('<id>', 'the app id')
     .argument('<instances>', 'how many instances to run', parseInstances)
     .action(
-      reporting(async (id: string, instances: number, flags: ChangeFlags) => {
+      reporting('app', async (id: string, instances: number, flags: ChangeFlags) => {
         const marathon = client(flags);
         // PUT creates an app that does not exist; scaling a typo must not do that.
         const { app } = await marathon.get<{ app: AppJson }>(`/v2/apps/${appPath(id)}`);
@@ -250,7 +212,7 @@ function restartCommand(): Command {
   return changeCommand('restart', 'replace every instance (a rolling restart) and wait until done')
     .argument('<id>', 'the app id')
     .action(
-      reporting(async (id: string, flags: ChangeFlags) => {
+      reporting('app', async (id: string, flags: ChangeFlags) => {
         const marathon = client(flags);
         const { body } = await marathon.request<DeploymentResultJson>(
           'POST',
@@ -267,7 +229,7 @@ function removeCommand(): Command {
   return changeCommand('remove', 'stop all instances and delete the app, waiting until it is gone')
     .argument('<id>', 'the app id')
     .action(
-      reporting(async (id: string, flags: ChangeFlags) => {
+      reporting('app', async (id: string, flags: ChangeFlags) => {
         const marathon = client(flags);
         const { body } = await marathon.request<DeploymentResultJson>(
           'DELETE',
@@ -294,7 +256,7 @@ function tasksCommand(): Command {
     .addOption(masterOption())
     .option('--json', "print Marathon's JSON")
     .action(
-      reporting(async (id: string, flags: JsonFlags) => {
+      reporting('app', async (id: string, flags: JsonFlags) => {
         const body = await client(flags).get<{ tasks: TaskJson[] }>(
           `/v2/apps/${appPath(id)}/tasks`,
         );

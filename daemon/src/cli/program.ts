@@ -4,6 +4,7 @@ import { agentCommand } from './agent-command.js';
 import { appCommand } from './app-command.js';
 import { demoCommand } from './demo-command.js';
 import { healthCommand } from './health-command.js';
+import { jobCommand } from './job-command.js';
 import { pluginCommand } from './plugin-command.js';
 import { masterCommand, upCommand } from './up-command.js';
 
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
     .addCommand(pluginCommand())
     .addCommand(demoCommand())
     .addCommand(healthCommand())
-    .addCommand(appCommand());
+    .addCommand(appCommand())
+    .addCommand(jobCommand());
 }
