@@ -25,7 +25,7 @@ export interface LaunchEnvironment {
   readonly chromiumBinary: string | undefined;
   /** The daemon to connect to, or undefined to start the embedded one. */
   readonly daemonUrl: string | undefined;
-  /** The desktop app's Electron main script. */
+  /** What Electron runs: the desktop app's directory (its package.json names the main). */
   readonly electronMain: string;
   /** A directory the shell may write to; Chromium's profile goes under it. */
   readonly stateDir: string;
@@ -63,7 +63,11 @@ function given(value: string | undefined): string | undefined {
   return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }
 
-function daemonPlan(configured: string | undefined): DaemonPlan | LaunchRefusal {
+/**
+ * Which daemon to show: the configured URL, normalised, or the embedded daemon when none
+ * is configured; a refusal when the URL is not an http(s) URL.
+ */
+export function planDaemon(configured: string | undefined): DaemonPlan | LaunchRefusal {
   const raw = given(configured);
   if (raw === undefined) return { mode: 'embedded', url: DEFAULT_DAEMON_URL };
   let url: URL;
@@ -100,12 +104,12 @@ function invalidUrl(raw: string, reason: string): LaunchRefusal {
  *
  * @example
  * planLaunch({ electronBinary: undefined, chromiumBinary: '/usr/bin/chromium',
- *   daemonUrl: undefined, electronMain: 'electron/dist/main.js', stateDir: '/home/me/.mesolite' })
+ *   daemonUrl: undefined, electronMain: 'electron', stateDir: '/home/me/.mesolite' })
  * // { shell: 'chromium', command: '/usr/bin/chromium', args: ['--app=http://127.0.0.1:5050', ...],
  * //   daemon: { mode: 'embedded', url: 'http://127.0.0.1:5050' } }
  */
 export function planLaunch(environment: LaunchEnvironment): LaunchPlan {
-  const daemon = daemonPlan(environment.daemonUrl);
+  const daemon = planDaemon(environment.daemonUrl);
   if ('shell' in daemon) return daemon;
 
   const electron = given(environment.electronBinary);
@@ -113,7 +117,11 @@ export function planLaunch(environment: LaunchEnvironment): LaunchPlan {
     return {
       shell: 'electron',
       command: electron,
-      args: [environment.electronMain, `--daemon-url=${daemon.url}`],
+      // Electron's main plans the same way: without the flag it embeds the daemon itself.
+      args: [
+        environment.electronMain,
+        ...(daemon.mode === 'connect' ? [`--daemon-url=${daemon.url}`] : []),
+      ],
       daemon,
     };
   }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 const ELECTRON = '/opt/mesolite/node_modules/.bin/electron';
 const CHROMIUM = '/usr/bin/chromium';
-const MAIN = '/opt/mesolite/electron/dist/main.js';
+const MAIN = '/opt/mesolite/electron';
 
 function environment(overrides: Partial<LaunchEnvironment>): LaunchEnvironment {
   return {
@@ -46,9 +46,15 @@ describe('choosing the shell', () => {
     expect(plan.shell).toBe('electron');
   });
 
-  it('tells Electron which daemon to show', () => {
+  it('tells Electron which daemon to show when one is configured', () => {
+    const daemonUrl = 'http://mesos.lan:5050';
+    const plan = launch(planLaunch(environment({ electronBinary: ELECTRON, daemonUrl })));
+    expect(plan.args).toContain(`--daemon-url=${daemonUrl}`);
+  });
+
+  it('leaves Electron to embed the daemon when none is configured', () => {
     const plan = launch(planLaunch(environment({ electronBinary: ELECTRON })));
-    expect(plan.args).toContain(`--daemon-url=${DEFAULT_DAEMON_URL}`);
+    expect(plan.args).toEqual([MAIN]);
   });
 
   it('falls back to Chromium in app mode when Electron is missing', () => {
