@@ -12,7 +12,7 @@ import { createLogger, resolveDaemonOptions, startDaemon } from '@mesolite/daemo
 import type { Offer, TaskInfo } from '@mesolite/daemon/protocol/mesos';
 import { SchedulerClient } from '@mesolite/daemon/scheduler/client';
 import { HttpSchedulerTransport } from '@mesolite/daemon/scheduler/http-transport';
-import { bestRawSpawnRate } from './_machine.ts';
+import { bestRawSpawnRate } from './_machine.js';
 import type { BenchFigures } from './run.ts';
 
 const DEFAULT_TASKS = 1000;
