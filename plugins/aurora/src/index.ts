@@ -1,4 +1,20 @@
 export {
+  AuroraConfigError,
+  AuroraEvaluationError,
+  AuroraLimitError,
+  AuroraRefusedError,
+  AuroraSchemaError,
+  AuroraSyntaxError,
+  AuroraUnboundNameError,
+  type SourceLocation,
+} from './config/errors.js';
+export { DEFAULT_LIMITS, type EvaluationLimits } from './config/interpreter.js';
+export {
+  type LoadAuroraConfigOptions,
+  type LoadedAuroraConfig,
+  loadAuroraConfig,
+} from './config/load-config.js';
+export {
   InvalidInstancesError,
   InvalidJobKeyError,
   type JobKeyForm,
