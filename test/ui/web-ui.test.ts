@@ -68,10 +68,31 @@ describe('the web UI', () => {
     await agents.locator('td', { hasText: hostname() }).first().waitFor(SEEN);
     await page.locator('[data-testid=plugins] td', { hasText: 'active' }).waitFor(SEEN);
     await page.locator('[data-testid=frameworks] td', { hasText: 'marathon' }).waitFor(SEEN);
-    // The cpu plot draws once two polls have sampled the allocation.
     await page.locator('svg[aria-label="cpus allocated / total"]').waitFor(SEEN);
-    expect(await agents.locator('.bar').count()).toBe(3);
+    await page.locator('svg[aria-label="mem allocated / total (MB)"]').waitFor(SEEN);
+    // cpus, mem, disk and ports.
+    expect(await agents.locator('.bar').count()).toBe(4);
+    await agents.locator('td', { hasText: 'healthy' }).waitFor(SEEN);
+    await page.locator('[data-testid=connection][data-connected=true]').waitFor(SEEN);
     await screenshot('cluster');
+  });
+
+  it('disables and enables a plugin from the cluster page', async () => {
+    await page.goto(`${daemon.url}/ui/cluster`);
+    const marathon = page.locator('[data-testid=plugins] tr', { hasText: 'Marathon' });
+    await marathon.getByRole('button', { name: 'Disable' }).click();
+    await marathon.locator('td', { hasText: /^disabled$/ }).waitFor(SEEN);
+    // Its framework leaves the cluster's list as the plugin stops.
+    await page
+      .locator('[data-testid=frameworks] tr', { hasText: 'marathon' })
+      .locator('td', { hasText: /^no$/ })
+      .waitFor(SEEN);
+    await marathon.getByRole('button', { name: 'Enable' }).click();
+    await marathon.locator('td', { hasText: /^active$/ }).waitFor(SEEN);
+    await page
+      .locator('[data-testid=frameworks] tr', { hasText: 'marathon' })
+      .locator('td', { hasText: /^yes$/ })
+      .waitFor(SEEN);
   });
 
   it('creates an app from JSON and shows it running', async () => {
@@ -81,20 +102,33 @@ describe('the web UI', () => {
     await screenshot('marathon-created');
   });
 
-  it('shows what the daemon answered for JSON that does not parse and for a 422', async () => {
+  it('shows what the daemon answered for JSON that does not parse', async () => {
     await createAppInUi('{nope');
     const error = page.locator('[data-testid=error]');
     await error.filter({ hasText: '400' }).waitFor(SEEN);
     expect(await error.textContent()).toMatch(/POST \/service\/marathon\/v2\/apps → 400: \S/);
+  });
 
-    await page
-      .locator('textarea[name=app-json]')
-      .fill(JSON.stringify({ id: '/bad', cmd: 'true', cpus: -1, mem: 32 }));
-    await page.getByRole('button', { name: 'Create' }).click();
-    const fields = page.locator('[data-testid=field-errors] tr', { hasText: '/cpus' });
-    await fields.waitFor(SEEN);
-    expect(await fields.textContent()).toContain('error.min');
-    expect(await error.textContent()).toContain('422');
+  it("shows Marathon's 422 errors at the lines of the fields they name", async () => {
+    await createAppInUi({
+      id: '/bad',
+      cmd: 'true',
+      cpus: -1,
+      mem: 32,
+      portDefinitions: [{ port: -5, name: 'http' }],
+    });
+    await page.locator('[data-testid=error]', { hasText: '422' }).waitFor(SEEN);
+    const cpus = page.locator('[data-testid=field-error][data-path="/cpus"]');
+    await cpus.waitFor(SEEN);
+    expect(await cpus.textContent()).toContain('error.min');
+    // The error sits on the line that holds the field.
+    const line = page.locator('.json-annotated .line', { has: cpus });
+    expect(await line.locator('code').textContent()).toContain('"cpus": -1');
+    // A field inside an array element is found there too.
+    const port = page.locator('[data-testid=field-error][data-path="/portDefinitions(0)/port"]');
+    await port.waitFor(SEEN);
+    const portLine = page.locator('.json-annotated .line', { has: port });
+    expect(await portLine.locator('code').textContent()).toContain('"port": -5');
     await screenshot('marathon-422');
   });
 
@@ -111,7 +145,9 @@ describe('the web UI', () => {
     await runningCell('/ui-scale', 2).waitFor(SEEN);
     await screenshot('marathon-scaled');
 
-    // Destroying asks once more, then the app leaves the list.
+    // Destroying asks once more, then the app leaves the list. Marathon answers 409 to
+    // destroying an app the scale deployment still holds, so wait for it to end.
+    await page.locator('tr[data-app-id="/ui-scale"][data-deploying=false]').waitFor(SEEN);
     const row = page.locator('tr[data-app-id="/ui-scale"]');
     await row.getByRole('button', { name: 'Destroy' }).click();
     await row.getByRole('button', { name: 'Really destroy' }).click();

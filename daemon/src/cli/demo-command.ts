@@ -3,15 +3,13 @@
  * one step (its marathon.json, pointed at the installed package), waits until its
  * instances are healthy with a progress bar, and prints where it is served.
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { zombiesApp } from '../server/zombies-app.js';
 import { watchDeployment } from './app/deployment-watch.js';
 import { MarathonRefusedError } from './app/errors.js';
 import { MarathonClient } from './app/marathon-client.js';
 import type { AppJson } from './app/marathon-json.js';
-import { progressDisplay } from './app/progress-display.js';
+import { type ProgressDisplay, progressDisplay } from './app/progress-display.js';
 import { masterOption } from './master-option.js';
 
 interface DemoFlags {
@@ -27,16 +25,47 @@ function count(value: string): number {
   return parsed;
 }
 
-/** The Zombies Tracker's app definition, with ZOMBIES_HOME set to where the package is. */
-export async function zombiesApp(instances?: number): Promise<Record<string, unknown>> {
-  const require = createRequire(import.meta.url);
-  const home = dirname(require.resolve('@mesolite/zombies-tracker/package.json'));
-  const app = JSON.parse(await readFile(join(home, 'marathon.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  const env = (app.env ?? {}) as Record<string, string>;
-  return { ...app, env: { ...env, ZOMBIES_HOME: home }, ...(instances ? { instances } : {}) };
+/** Kept exported here for the callers that imported it from the CLI. */
+export { zombiesApp };
+
+export interface DeployZombiesOptions {
+  master: string;
+  instances?: number | undefined;
+  timeoutMs: number;
+  display: ProgressDisplay;
+  onDeployment?: (deploymentId: string) => void;
+}
+
+export interface DeployedZombies {
+  healthy: number;
+  url: string;
+}
+
+/** PUTs the Zombies Tracker to Marathon and waits until it is deployed and healthy. */
+export async function deployZombies(options: DeployZombiesOptions): Promise<DeployedZombies> {
+  const marathon = new MarathonClient(options.master);
+  const app = await zombiesApp(options.instances);
+  const answer = await marathon.request<{ deploymentId?: string }>(
+    'PUT',
+    '/v2/apps/zombies?force=true',
+    app,
+  );
+  const deploymentId =
+    answer.headers.get('marathon-deployment-id') ?? answer.body.deploymentId ?? '';
+  options.onDeployment?.(deploymentId);
+  const deployed = (await watchDeployment({
+    client: marathon,
+    kind: 'deploy',
+    appId: '/zombies',
+    deploymentId,
+    timeoutMs: options.timeoutMs,
+    display: options.display,
+    expectInstances: Number(app.instances),
+  })) as AppJson | undefined;
+  const servicePort =
+    (app.portDefinitions as Array<{ port: number }> | undefined)?.[0]?.port ?? 10100;
+  const host = new URL(options.master).hostname;
+  return { healthy: deployed?.tasksHealthy ?? 0, url: `http://${host}:${servicePort}/` };
 }
 
 export function demoCommand(): Command {
@@ -48,32 +77,17 @@ export function demoCommand(): Command {
     .option('--instances <n>', 'how many instances to run (default: marathon.json’s 3)', count)
     .option('--timeout <seconds>', 'how long to wait for it to be healthy', Number, 180)
     .action(async (flags: DemoFlags) => {
-      const marathon = new MarathonClient(flags.master);
       try {
-        const app = await zombiesApp(flags.instances);
-        const answer = await marathon.request<{ deploymentId?: string }>(
-          'PUT',
-          '/v2/apps/zombies?force=true',
-          app,
-        );
-        const deploymentId =
-          answer.headers.get('marathon-deployment-id') ?? answer.body.deploymentId ?? '';
-        process.stdout.write(`/zombies: deployment ${deploymentId}\n`);
-        const display = progressDisplay();
-        const deployed = (await watchDeployment({
-          client: marathon,
-          kind: 'deploy',
-          appId: '/zombies',
-          deploymentId,
+        const deployed = await deployZombies({
+          master: flags.master,
+          instances: flags.instances,
           timeoutMs: flags.timeout * 1000,
-          display,
-          expectInstances: Number(app.instances),
-        })) as AppJson | undefined;
-        const servicePort =
-          (app.portDefinitions as Array<{ port: number }> | undefined)?.[0]?.port ?? 10100;
-        const host = new URL(flags.master).hostname;
+          display: progressDisplay(),
+          onDeployment: (deploymentId) =>
+            process.stdout.write(`/zombies: deployment ${deploymentId}\n`),
+        });
         process.stdout.write(
-          `The Zombies Tracker is up (${deployed?.tasksHealthy ?? 0} healthy): http://${host}:${servicePort}/\n`,
+          `The Zombies Tracker is up (${deployed.healthy} healthy): ${deployed.url}\n`,
         );
       } catch (err) {
         process.stderr.write(`mesolite demo: ${(err as Error).message}\n`);

@@ -18,9 +18,10 @@ export const UI_DIR = resolve(import.meta.dirname, '../../dist/ui');
 
 const HTML = 'text/html; charset=utf-8';
 
-const CONTENT_TYPES: Record<string, string> = {
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': HTML,
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
@@ -77,7 +78,7 @@ export function uiRoutes(options: UiRoutesOptions = {}) {
 }
 
 /** The file's bytes, or undefined when it is not there (any other error is thrown). */
-async function readOptional(path: string): Promise<Buffer | undefined> {
+export async function readOptional(path: string): Promise<Buffer | undefined> {
   try {
     return await readFile(path);
   } catch (err) {

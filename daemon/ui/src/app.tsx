@@ -1,22 +1,42 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api } from './api';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ClusterPage } from './cluster-page';
-import { type ClusterView, clusterView, type GetState } from './cluster-state';
-import { ErrorBox } from './error-box';
-import { appendSample, type Sample } from './line-chart';
+import { ConnectionStatus } from './connection-status';
+import { uiSocket, useConnection } from './live-socket';
 import { MarathonPage } from './marathon-page';
-import { usePoll } from './use-poll';
-
-type Route = 'cluster' | 'marathon';
+import { PluginPage } from './plugin-page';
+import { useLiveCluster } from './use-live-cluster';
+import { usePlugins } from './use-plugins';
 
 /** Client routes live under /ui/, which the daemon answers with index.html. */
+type Route = { page: 'cluster' } | { page: 'marathon' } | { page: 'plugin'; name: string };
+
 function routeOf(pathname: string): Route {
-  return pathname.startsWith('/ui/marathon') ? 'marathon' : 'cluster';
+  if (pathname.startsWith('/ui/marathon')) return { page: 'marathon' };
+  const plugin = /^\/ui\/plugins\/([^/]+)/.exec(pathname)?.[1];
+  if (plugin) return { page: 'plugin', name: decodeURIComponent(plugin) };
+  return { page: 'cluster' };
+}
+
+function pathOf(route: Route): string {
+  return route.page === 'plugin'
+    ? `/ui/plugins/${encodeURIComponent(route.name)}`
+    : `/ui/${route.page}`;
 }
 
 export function App() {
   const [route, setRoute] = useState<Route>(routeOf(location.pathname));
-  const [cpuSamples, setCpuSamples] = useState<Sample[]>([]);
+  const socket = uiSocket();
+  const connection = useConnection(socket);
+  // Held here, not in the cluster page, so the plots keep sampling on every page.
+  const cluster = useLiveCluster(socket);
+  const frameworksKey = useMemo(
+    () => (cluster.view?.frameworks ?? []).map((f) => `${f.name}:${f.active}`).join(','),
+    [cluster.view],
+  );
+  const plugins = usePlugins(frameworksKey);
+  const pages = (plugins.data?.plugins ?? []).filter(
+    (plugin) => plugin.ui !== undefined && plugin.status === 'active',
+  );
 
   useEffect(() => {
     const onPop = () => setRoute(routeOf(location.pathname));
@@ -24,44 +44,45 @@ export function App() {
     return () => removeEventListener('popstate', onPop);
   }, []);
 
-  // Polled here, not in the cluster page, so the cpu plot keeps sampling on every page.
-  const cluster = usePoll(async (): Promise<ClusterView> => {
-    const view = clusterView(
-      (await api('/api/v1', { method: 'POST', body: { type: 'GET_STATE' } })) as GetState,
+  const link = (to: Route, label: string) => {
+    const href = pathOf(to);
+    return (
+      <a
+        key={href}
+        href={href}
+        class={pathOf(route) === href ? 'active' : ''}
+        onClick={(event) => {
+          event.preventDefault();
+          history.pushState(null, '', href);
+          setRoute(to);
+        }}
+      >
+        {label}
+      </a>
     );
-    setCpuSamples((before) =>
-      appendSample(before, { at: Date.now(), value: view.cpus.used, max: view.cpus.total }),
-    );
-    return view;
-  }, 1500);
-
-  const go = (next: Route) => (event: Event) => {
-    event.preventDefault();
-    history.pushState(null, '', `/ui/${next}`);
-    setRoute(next);
   };
+
+  const pluginTitle = (name: string) =>
+    pages.find((plugin) => plugin.name === name)?.displayName ?? name;
 
   return (
     <div class="shell">
       <nav>
         <strong>mesolite</strong>
-        <a href="/ui/cluster" class={route === 'cluster' ? 'active' : ''} onClick={go('cluster')}>
-          Cluster
-        </a>
-        <a
-          href="/ui/marathon"
-          class={route === 'marathon' ? 'active' : ''}
-          onClick={go('marathon')}
-        >
-          Marathon
-        </a>
+        {link({ page: 'cluster' }, 'Cluster')}
+        {link({ page: 'marathon' }, 'Marathon')}
+        {pages.map((plugin) =>
+          link({ page: 'plugin', name: plugin.name }, plugin.displayName ?? plugin.name),
+        )}
+        <ConnectionStatus connection={connection} />
       </nav>
       <main>
-        <ErrorBox error={cluster.error} title="Reading the cluster state failed" />
-        {route === 'cluster' ? (
-          <ClusterPage cluster={cluster.data} cpuSamples={cpuSamples} />
-        ) : (
+        {route.page === 'cluster' ? (
+          <ClusterPage cluster={cluster} plugins={plugins} />
+        ) : route.page === 'marathon' ? (
           <MarathonPage />
+        ) : (
+          <PluginPage key={route.name} name={route.name} title={pluginTitle(route.name)} />
         )}
       </main>
     </div>

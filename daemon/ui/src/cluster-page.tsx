@@ -1,39 +1,28 @@
 import { useState } from 'preact/hooks';
 import { api } from './api';
 import { Bar } from './bar';
-import type { ClusterView } from './cluster-state';
 import { ErrorBox } from './error-box';
-import { LineChart, type Sample } from './line-chart';
+import { LineChart } from './line-chart';
 import { SandboxView } from './sandbox-view';
-import { usePoll } from './use-poll';
-
-interface PluginInfo {
-  name: string;
-  displayName?: string;
-  version: string;
-  status: string;
-  error?: string;
-}
-
-interface PluginList {
-  plugins: PluginInfo[];
-  broken?: { where: string; error: string; code: string }[];
-}
+import type { LiveCluster } from './use-live-cluster';
+import type { PluginInfo, Plugins } from './use-plugins';
 
 export function ClusterPage({
-  cluster,
-  cpuSamples,
+  cluster: live,
+  plugins,
 }: {
-  cluster: ClusterView | undefined;
-  cpuSamples: readonly Sample[];
+  cluster: LiveCluster;
+  plugins: Plugins;
 }) {
+  const cluster = live.view;
   const [openTask, setOpenTask] = useState<string | undefined>(undefined);
   const task = cluster?.tasks.find((entry) => entry.id === openTask);
   return (
     <div>
-      <section>
-        <h2>Cluster cpu allocation</h2>
-        <LineChart samples={cpuSamples} label="cpus allocated / total" />
+      <section class="charts">
+        <h2>Cluster allocation over time</h2>
+        <LineChart samples={live.cpus} label="cpus allocated / total" />
+        <LineChart samples={live.mem} label="mem allocated / total (MB)" />
       </section>
 
       <section>
@@ -45,13 +34,14 @@ export function ClusterPage({
               <th>cpus</th>
               <th>mem</th>
               <th>disk</th>
+              <th>ports</th>
               <th>Attributes</th>
-              <th>Connected</th>
+              <th>Health</th>
             </tr>
           </thead>
           <tbody>
             {(cluster?.agents ?? []).map((agent) => (
-              <tr key={agent.id}>
+              <tr key={agent.id} data-agent-id={agent.id}>
                 <td title={agent.id}>{agent.hostname}</td>
                 <td>
                   <Bar used={agent.cpus.used} total={agent.cpus.total} />
@@ -62,8 +52,11 @@ export function ClusterPage({
                 <td>
                   <Bar used={agent.disk.used} total={agent.disk.total} unit=" MB" />
                 </td>
+                <td>
+                  <Bar used={agent.ports.used} total={agent.ports.total} />
+                </td>
                 <td>{agent.attributes.join(', ') || '—'}</td>
-                <td>{agent.connected ? 'yes' : 'no'}</td>
+                <td class={agent.health === 'healthy' ? 'ok' : 'error-text'}>{agent.health}</td>
               </tr>
             ))}
           </tbody>
@@ -97,7 +90,7 @@ export function ClusterPage({
         </table>
       </section>
 
-      <PluginsSection />
+      <PluginsSection plugins={plugins} />
 
       <section>
         <h2>Tasks</h2>
@@ -113,7 +106,7 @@ export function ClusterPage({
           </thead>
           <tbody>
             {(cluster?.tasks ?? []).map((entry) => (
-              <tr key={entry.id}>
+              <tr key={entry.id} data-task-id={entry.id}>
                 <td>
                   <code>{entry.id}</code>
                 </td>
@@ -138,8 +131,7 @@ export function ClusterPage({
   );
 }
 
-function PluginsSection() {
-  const plugins = usePoll(async () => (await api('/mesolite/v1/plugins')) as PluginList, 2000);
+function PluginsSection({ plugins }: { plugins: Plugins }) {
   const [actionError, setActionError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState<string | undefined>(undefined);
 

@@ -3,10 +3,11 @@
  * from that answer to what the cluster page draws.
  */
 
-interface Scalar {
+interface Resource {
   name: string;
   type: string;
   scalar?: { value: number };
+  ranges?: { range: { begin: number; end: number }[] };
 }
 
 interface TaskStatus {
@@ -30,8 +31,10 @@ interface StateAgent {
     attributes?: { name: string; text?: { value: string }; scalar?: { value: number } }[];
   };
   active: boolean;
-  total_resources?: Scalar[];
-  allocated_resources?: Scalar[];
+  /** Set while an agent that went away is being waited for (Mesos's deactivated agents). */
+  deactivated?: boolean;
+  total_resources?: Resource[];
+  allocated_resources?: Resource[];
 }
 
 interface StateFramework {
@@ -60,7 +63,10 @@ export interface AgentView {
   cpus: ResourceUse;
   mem: ResourceUse;
   disk: ResourceUse;
+  /** How many ports are in use of those offered. */
+  ports: ResourceUse;
   attributes: string[];
+  health: 'healthy' | 'disconnected';
 }
 
 export interface FrameworkView {
@@ -86,14 +92,24 @@ export interface ClusterView {
   frameworks: FrameworkView[];
   tasks: TaskView[];
   cpus: ResourceUse;
+  mem: ResourceUse;
 }
 
-function scalar(resources: readonly Scalar[] | undefined, name: string): number {
+function scalar(resources: readonly Resource[] | undefined, name: string): number {
   let sum = 0;
   for (const resource of resources ?? []) {
     if (resource.name === name) sum += resource.scalar?.value ?? 0;
   }
   return sum;
+}
+
+function portCount(resources: readonly Resource[] | undefined): number {
+  let count = 0;
+  for (const resource of resources ?? []) {
+    if (resource.name !== 'ports') continue;
+    for (const range of resource.ranges?.range ?? []) count += range.end - range.begin + 1;
+  }
+  return count;
 }
 
 function use(agent: StateAgent, name: string): ResourceUse {
@@ -112,6 +128,11 @@ export function clusterView(state: GetState): ClusterView {
       cpus: use(agent, 'cpus'),
       mem: use(agent, 'mem'),
       disk: use(agent, 'disk'),
+      ports: {
+        used: portCount(agent.allocated_resources),
+        total: portCount(agent.total_resources),
+      },
+      health: agent.active && !agent.deactivated ? 'healthy' : 'disconnected',
       attributes: (agent.agent_info.attributes ?? []).map(
         (attribute) =>
           `${attribute.name}:${attribute.text?.value ?? attribute.scalar?.value ?? ''}`,
@@ -145,9 +166,19 @@ export function clusterView(state: GetState): ClusterView {
       };
     },
   );
-  const cpus = agents.reduce(
-    (sum, agent) => ({ used: sum.used + agent.cpus.used, total: sum.total + agent.cpus.total }),
-    { used: 0, total: 0 },
-  );
-  return { agents, frameworks, tasks, cpus };
+  const sum = (pick: (agent: AgentView) => ResourceUse): ResourceUse =>
+    agents.reduce(
+      (total, agent) => ({
+        used: total.used + pick(agent).used,
+        total: total.total + pick(agent).total,
+      }),
+      { used: 0, total: 0 },
+    );
+  return {
+    agents,
+    frameworks,
+    tasks,
+    cpus: sum((agent) => agent.cpus),
+    mem: sum((agent) => agent.mem),
+  };
 }

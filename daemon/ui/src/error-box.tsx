@@ -1,9 +1,20 @@
 import { ApiError, describeError } from './api';
 
-/** Shows a failure as the daemon described it, with Marathon's field errors if any. */
-export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
+/**
+ * Shows a failure as the daemon described it, with Marathon's field errors as a list
+ * unless the caller shows them at their fields (`fieldsShown`).
+ */
+export function ErrorBox({
+  error,
+  title,
+  fieldsShown = false,
+}: {
+  error: unknown;
+  title?: string;
+  fieldsShown?: boolean;
+}) {
   if (error === undefined) return null;
-  const details = error instanceof ApiError ? error.details : [];
+  const details = error instanceof ApiError && !fieldsShown ? error.details : [];
   return (
     <div class="error" role="alert" data-testid="error">
       {title ? <strong>{title}: </strong> : null}

@@ -53,3 +53,16 @@ export function LineChart({
 export function appendSample(samples: readonly Sample[], sample: Sample, limit = 120): Sample[] {
   return [...samples, sample].slice(-limit);
 }
+
+/**
+ * Appends a sample of a value that changes in steps (pushed on change, not sampled on
+ * a clock): the old value is held until the new sample's time, then it jumps.
+ */
+export function appendStep(samples: readonly Sample[], sample: Sample, limit = 240): Sample[] {
+  const last = samples[samples.length - 1];
+  const hold =
+    last && sample.at > last.at && (last.value !== sample.value || last.max !== sample.max)
+      ? [{ at: sample.at, value: last.value, max: last.max }]
+      : [];
+  return [...samples, ...hold, sample].slice(-limit);
+}

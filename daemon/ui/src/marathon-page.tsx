@@ -1,35 +1,13 @@
-import { useRef, useState } from 'preact/hooks';
-import { api } from './api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api } from './api';
+import { AppJsonEditor } from './app-json-editor';
+import { DeploymentList } from './deployment-list';
 import { ErrorBox } from './error-box';
-import { appendSample, LineChart, type Sample } from './line-chart';
-import { usePoll } from './use-poll';
-
-const BASE = '/service/marathon/v2';
-
-interface MarathonApp {
-  id: string;
-  cmd?: string;
-  instances: number;
-  tasksRunning: number;
-  tasksHealthy: number;
-  tasksStaged: number;
-  tasksUnhealthy: number;
-  deployments: { id: string }[];
-}
-
-interface Deployment {
-  id: string;
-  version: string;
-  affectedApps: string[];
-  currentActions: { action: string; app: string }[];
-  currentStep: number;
-  totalSteps: number;
-}
-
-interface MarathonView {
-  apps: MarathonApp[];
-  deployments: Deployment[];
-}
+import { appendStep, LineChart, type Sample } from './line-chart';
+import { pluginSocket } from './live-socket';
+import { MARATHON, type MarathonApp, type MarathonView } from './marathon-types';
+import { useLiveResource } from './use-live-resource';
+import { ZombiesDeploy } from './zombies-deploy';
 
 const EXAMPLE_APP = JSON.stringify(
   {
@@ -43,35 +21,35 @@ const EXAMPLE_APP = JSON.stringify(
   2,
 );
 
+/** What a healthy-instances plot counts: healthy when the app has checks, else running. */
+function healthyOf(app: MarathonApp): number {
+  return (app.healthChecks?.length ?? 0) > 0 ? app.tasksHealthy : app.tasksRunning;
+}
+
+/** Marathon, live: read again after each event on the plugin's socket.io namespace. */
 export function MarathonPage() {
-  // Each app's healthy (or, without health checks, running) instances over time.
   const healthHistory = useRef(new Map<string, Sample[]>());
-  const view = usePoll(async (): Promise<MarathonView> => {
+  const view = useLiveResource(async (): Promise<MarathonView> => {
     const [apps, deployments] = await Promise.all([
-      api(`${BASE}/apps`) as Promise<{ apps: MarathonApp[] }>,
-      api(`${BASE}/deployments`) as Promise<Deployment[]>,
+      api(`${MARATHON}/apps`) as Promise<{ apps: MarathonApp[] }>,
+      api(`${MARATHON}/deployments`) as Promise<MarathonView['deployments']>,
     ]);
     const at = Date.now();
     const seen = new Map<string, Sample[]>();
     for (const app of apps.apps) {
-      const value = app.tasksHealthy > 0 ? app.tasksHealthy : app.tasksRunning;
-      seen.set(
-        app.id,
-        appendSample(
-          healthHistory.current.get(app.id) ?? [],
-          { at, value, max: app.instances },
-          60,
-        ),
-      );
+      const before = healthHistory.current.get(app.id) ?? [];
+      seen.set(app.id, appendStep(before, { at, value: healthyOf(app), max: app.instances }, 120));
     }
     healthHistory.current = seen;
     return { apps: apps.apps, deployments };
-  }, 1500);
+  }, pluginSocket('marathon'));
 
+  const apps = view.data?.apps ?? [];
   return (
     <div>
       <ErrorBox error={view.error} title="Reading Marathon failed" />
-      <CreateApp onCreated={view.refresh} />
+      <ZombiesDeploy apps={apps} />
+      <CreateApp />
       <section>
         <h2>Apps</h2>
         <table data-testid="apps">
@@ -82,47 +60,26 @@ export function MarathonPage() {
               <th>Running</th>
               <th>Healthy</th>
               <th>Staged</th>
-              <th>Over time</th>
+              <th>Healthy over time</th>
               <th>Actions</th>
             </tr>
           </thead>
           <tbody>
-            {(view.data?.apps ?? []).map((app) => (
-              <AppRow
-                key={app.id}
-                app={app}
-                samples={healthHistory.current.get(app.id) ?? []}
-                onChanged={view.refresh}
-              />
+            {apps.map((app) => (
+              <AppRow key={app.id} app={app} samples={healthHistory.current.get(app.id) ?? []} />
             ))}
           </tbody>
         </table>
-        {view.data && view.data.apps.length === 0 ? <p class="muted">No apps.</p> : null}
+        {view.data && apps.length === 0 ? <p class="muted">No apps.</p> : null}
       </section>
-      <section>
-        <h2>Deployments</h2>
-        <ul class="deployments" data-testid="deployments">
-          {(view.data?.deployments ?? []).map((deployment) => (
-            <li key={deployment.id}>
-              <code>{deployment.id}</code> {deployment.affectedApps.join(', ')}{' '}
-              {deployment.currentActions.map((action) => action.action).join(', ')}
-              <progress max={deployment.totalSteps} value={deployment.currentStep} />
-              <span>
-                step {deployment.currentStep} of {deployment.totalSteps}
-              </span>
-            </li>
-          ))}
-        </ul>
-        {view.data && view.data.deployments.length === 0 ? (
-          <p class="muted">No deployments in progress.</p>
-        ) : null}
-      </section>
+      <DeploymentList deployments={view.data?.deployments ?? []} apps={apps} />
     </div>
   );
 }
 
-function CreateApp({ onCreated }: { onCreated: () => Promise<void> }) {
+function CreateApp() {
   const [text, setText] = useState(EXAMPLE_APP);
+  const [checked, setChecked] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const [created, setCreated] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -132,11 +89,11 @@ function CreateApp({ onCreated }: { onCreated: () => Promise<void> }) {
     setBusy(true);
     setError(undefined);
     setCreated(undefined);
+    setChecked(text);
     try {
       // Sent as typed: the daemon judges it, and its answer is what the user sees.
-      const app = (await api(`${BASE}/apps`, { method: 'POST', body: text })) as { id: string };
+      const app = (await api(`${MARATHON}/apps`, { method: 'POST', body: text })) as { id: string };
       setCreated(app.id);
-      await onCreated();
     } catch (err) {
       setError(err);
     } finally {
@@ -144,18 +101,12 @@ function CreateApp({ onCreated }: { onCreated: () => Promise<void> }) {
     }
   };
 
+  const details = error instanceof ApiError ? error.details : [];
   return (
     <section>
       <h2>Create an app</h2>
       <form onSubmit={(event) => void submit(event)} class="create-app">
-        <textarea
-          name="app-json"
-          rows={10}
-          cols={70}
-          spellcheck={false}
-          value={text}
-          onInput={(event) => setText(event.currentTarget.value)}
-        />
+        <AppJsonEditor text={text} onInput={setText} checked={checked} details={details} />
         <div>
           <button type="submit" disabled={busy}>
             Create
@@ -163,100 +114,170 @@ function CreateApp({ onCreated }: { onCreated: () => Promise<void> }) {
           {created ? <span class="ok"> Created {created}</span> : null}
         </div>
       </form>
-      <ErrorBox error={error} title="Creating the app failed" />
+      <ErrorBox error={error} title="Creating the app failed" fieldsShown={details.length > 0} />
     </section>
   );
 }
 
-function AppRow({
-  app,
-  samples,
-  onChanged,
-}: {
-  app: MarathonApp;
-  samples: readonly Sample[];
-  onChanged: () => Promise<void>;
-}) {
+function AppRow({ app, samples }: { app: MarathonApp; samples: readonly Sample[] }) {
   const [instances, setInstances] = useState(String(app.instances));
   const [error, setError] = useState<unknown>(undefined);
   const [confirmDestroy, setConfirmDestroy] = useState(false);
+  const [showVersions, setShowVersions] = useState(false);
   // Marathon refuses (409) to change an app a deployment is changing, unless forced.
   const [force, setForce] = useState(false);
-  const path = `${BASE}/apps${app.id}`;
+  const path = `${MARATHON}/apps${app.id}`;
   const query = force ? '?force=true' : '';
 
+  // What changed arrives as Marathon's events; the row only reports failures.
   const run = async (action: () => Promise<unknown>) => {
     setError(undefined);
     try {
       await action();
-      await onChanged();
     } catch (err) {
       setError(err);
     }
   };
 
   return (
-    <tr data-app-id={app.id} data-deploying={String(app.deployments.length > 0)}>
-      <td>
-        <code>{app.id}</code>
-        <ErrorBox error={error} />
-      </td>
-      <td>
-        {app.instances}
-        {app.deployments.length > 0 ? <span class="muted"> (deploying)</span> : null}
-      </td>
-      <td data-testid="running">{app.tasksRunning}</td>
-      <td>{app.tasksHealthy}</td>
-      <td>{app.tasksStaged}</td>
-      <td>
-        <LineChart samples={samples} label="healthy or running" width={160} height={36} />
-      </td>
-      <td class="actions">
-        <input
-          type="number"
-          min={0}
-          aria-label={`instances of ${app.id}`}
-          value={instances}
-          onInput={(event) => setInstances(event.currentTarget.value)}
-        />
-        <button
-          type="button"
-          onClick={() =>
-            void run(() =>
-              api(`${path}${query}`, { method: 'PUT', body: { instances: Number(instances) } }),
-            )
-          }
-        >
-          Scale
-        </button>
-        <button
-          type="button"
-          onClick={() => void run(() => api(`${path}/restart${query}`, { method: 'POST' }))}
-        >
-          Restart
-        </button>
-        <label>
-          <input
-            type="checkbox"
-            checked={force}
-            onChange={(event) => setForce(event.currentTarget.checked)}
+    <>
+      <tr data-app-id={app.id} data-deploying={String(app.deployments.length > 0)}>
+        <td>
+          <code>{app.id}</code>
+          <ErrorBox error={error} />
+        </td>
+        <td>
+          {app.instances}
+          {app.deployments.length > 0 ? <span class="muted"> (deploying)</span> : null}
+        </td>
+        <td data-testid="running">{app.tasksRunning}</td>
+        <td data-testid="healthy">{app.tasksHealthy}</td>
+        <td data-testid="staged">{app.tasksStaged}</td>
+        <td>
+          <LineChart
+            samples={samples}
+            label={`${app.id}: healthy over time`}
+            width={160}
+            height={36}
           />
-          force
-        </label>
-        {confirmDestroy ? (
+        </td>
+        <td class="actions">
+          <input
+            type="number"
+            min={0}
+            aria-label={`instances of ${app.id}`}
+            value={instances}
+            onInput={(event) => setInstances(event.currentTarget.value)}
+          />
           <button
             type="button"
-            class="danger"
-            onClick={() => void run(() => api(`${path}${query}`, { method: 'DELETE' }))}
+            onClick={() =>
+              void run(() =>
+                api(`${path}${query}`, { method: 'PUT', body: { instances: Number(instances) } }),
+              )
+            }
           >
-            Really destroy
+            Scale
           </button>
-        ) : (
-          <button type="button" onClick={() => setConfirmDestroy(true)}>
-            Destroy
+          <button
+            type="button"
+            onClick={() => void run(() => api(`${path}/restart${query}`, { method: 'POST' }))}
+          >
+            Restart
           </button>
-        )}
-      </td>
-    </tr>
+          <button type="button" onClick={() => setShowVersions(!showVersions)}>
+            Versions
+          </button>
+          <label>
+            <input
+              type="checkbox"
+              checked={force}
+              onChange={(event) => setForce(event.currentTarget.checked)}
+            />
+            force
+          </label>
+          {confirmDestroy ? (
+            <button
+              type="button"
+              class="danger"
+              onClick={() => void run(() => api(`${path}${query}`, { method: 'DELETE' }))}
+            >
+              Really destroy
+            </button>
+          ) : (
+            <button type="button" onClick={() => setConfirmDestroy(true)}>
+              Destroy
+            </button>
+          )}
+        </td>
+      </tr>
+      {showVersions ? (
+        <tr class="versions-row">
+          <td colSpan={7}>
+            <Versions path={path} current={app.version} />
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
+}
+
+/** An app's versions (GET /v2/apps/{id}/versions), each openable as the JSON it was. */
+function Versions({ path, current }: { path: string; current: string | undefined }) {
+  const [open, setOpen] = useState<string | undefined>(undefined);
+  // The list changes with each deployment of the app, which changes `current`.
+  const versions = useVersions(path, current);
+  const [shown, setShown] = useState<{ version: string; json: string } | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const show = async (version: string) => {
+    setOpen(version);
+    setError(undefined);
+    try {
+      const json = await api(`${path}/versions/${encodeURIComponent(version)}`);
+      setShown({ version, json: JSON.stringify(json, null, 2) });
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  return (
+    <div class="versions" data-testid="versions">
+      <ErrorBox error={versions.error ?? error} title="Reading the versions failed" />
+      <ul>
+        {(versions.list ?? []).map((version) => (
+          <li key={version}>
+            <button type="button" class="link" onClick={() => void show(version)}>
+              {version}
+            </button>
+            {version === current ? <span class="muted"> (current)</span> : null}
+          </li>
+        ))}
+      </ul>
+      {shown && shown.version === open ? <pre class="version-json">{shown.json}</pre> : null}
+    </div>
+  );
+}
+
+function useVersions(path: string, current: string | undefined) {
+  const [list, setList] = useState<string[] | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  // A new current version means a new list: `current` is the trigger to read again.
+  useEffect(() => {
+    let live = true;
+    api(`${path}/versions`).then(
+      (body) => {
+        if (!live) return;
+        setList((body as { versions: string[] }).versions);
+        setError(undefined);
+      },
+      (err: unknown) => {
+        if (live) setError(err);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [path, current]);
+  return { list, error };
 }

@@ -8,9 +8,9 @@ export interface Poll<T> {
 }
 
 /**
- * Calls `load` now and every `intervalMs` while the component is mounted. The UI is
- * live by polling: the operator API's SUBSCRIBE stream is for schedulers and
- * operators on the server side, and a poll recovers by itself after a daemon restart.
+ * Calls `load` now and every `intervalMs` while the component is mounted. Only for
+ * what the daemon cannot push: a sandbox's files change without any event (the
+ * cluster and the plugins arrive over socket.io instead).
  */
 export function usePoll<T>(load: () => Promise<T>, intervalMs: number): Poll<T> {
   const [data, setData] = useState<T | undefined>(undefined);

@@ -203,6 +203,12 @@ export async function activate(context: PluginContext): Promise<void> {
   service.resume(await store.deployments());
   for (const app of apps) syncServicePorts(app.id);
 
+  // The web UI follows Marathon live on the plugin's socket.io namespace.
+  const io = context.io;
+  if (io) {
+    const unsubscribe = bus.subscribe((event) => io.emit('plugin_event', event));
+    context.subscriptions.push({ dispose: unsubscribe });
+  }
   context.subscriptions.push(
     { dispose: () => runtime.stop() },
     { dispose: () => client.close() },

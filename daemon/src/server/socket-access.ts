@@ -1,0 +1,19 @@
+/**
+ * Who may open a browser-facing socket.io namespace (`/ui`, `/plugins/<name>`). The
+ * rule is the HTTP API's, decided in one place: a socket.io middleware the daemon
+ * puts in front of each of those namespaces. Without user auth the daemon listens on
+ * loopback unless given a secret, so every handshake that reached it is allowed; with
+ * auth, the daemon passes the middleware that checks the same credentials as HTTP
+ * (a cookie, an Authorization header, or socket.io's `auth: { token }`).
+ */
+import type { Socket } from 'socket.io';
+
+/**
+ * A socket.io namespace middleware: calls `next()` to admit the handshake, or
+ * `next(error)` to refuse it; socket.io hands the error's message and `data` to the
+ * client's `connect_error`.
+ */
+export type SocketAccess = (socket: Socket, next: (err?: Error) => void) => void;
+
+/** The HTTP API's rule without user auth: whoever can reach the daemon may use it. */
+export const allowReachable: SocketAccess = (_socket, next) => next();
