@@ -25,9 +25,6 @@ function count(value: string): number {
   return parsed;
 }
 
-/** Kept exported here for the callers that imported it from the CLI. */
-export { zombiesApp };
-
 export interface DeployZombiesOptions {
   master: string;
   instances?: number | undefined;
