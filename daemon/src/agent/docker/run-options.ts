@@ -191,7 +191,12 @@ export function buildRunOptions(
   }
 
   for (const volume of container.volumes ?? []) draft.binds.push(volumeBind(volume, spec.sandbox));
-  draft.binds.push(`${spec.sandbox}:${CONTAINER_SANDBOX}`);
+  // A bind is `host:container`, so a sandbox path with ':' (Chronos's task ids, which
+  // name the executor directory, have several) must go as a mount instead.
+  const sandboxMount = spec.sandbox.includes(':')
+    ? [{ Type: 'bind' as const, Source: spec.sandbox, Target: CONTAINER_SANDBOX }]
+    : [];
+  if (sandboxMount.length === 0) draft.binds.push(`${spec.sandbox}:${CONTAINER_SANDBOX}`);
 
   const mappings = docker.port_mappings ?? [];
   if (mappings.length > 0 && network !== 'bridge') {
@@ -258,6 +263,7 @@ export function buildRunOptions(
       ...draft.host,
       NetworkMode: network,
       Binds: draft.binds,
+      ...(sandboxMount.length > 0 ? { Mounts: sandboxMount } : {}),
       ...(draft.portBindings.size > 0 ? { PortBindings: portBindings } : {}),
     },
   };
