@@ -120,6 +120,56 @@ function runCommand(): Command {
     );
 }
 
+interface HistoryJson {
+  runs: Array<{
+    taskId: string;
+    attempt: number;
+    dueAt: string;
+    endedAt: string;
+    durationMs?: number;
+    status: string;
+    exitStatus?: number;
+    message?: string;
+    logs?: string;
+  }>;
+  running: Array<{ taskId: string; attempt: number; phase: string }>;
+}
+
+function historyCommand(): Command {
+  return new Command('history')
+    .description("a job's recent runs: when, how they ended, how long, and where their logs are")
+    .argument('<name>', 'the job')
+    .addOption(masterOption())
+    .option('--json', 'print the history as JSON')
+    .action(
+      reporting('job', async (name: string, flags: JsonFlags) => {
+        const history = await new ChronosClient(flags.master).get<HistoryJson>(
+          `/mesolite/v1/jobs/${encodeURIComponent(name)}/history`,
+        );
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(history, null, 2)}\n`);
+          return;
+        }
+        const rows = [...history.runs]
+          .reverse()
+          .map((run) => [
+            run.dueAt,
+            String(run.attempt),
+            run.status,
+            run.exitStatus === undefined ? '' : String(run.exitStatus),
+            run.durationMs === undefined ? '' : `${(run.durationMs / 1000).toFixed(1)}s`,
+            run.logs ?? '',
+          ]);
+        process.stdout.write(
+          formatTable(['DUE', 'ATTEMPT', 'STATUS', 'EXIT', 'DURATION', 'SANDBOX'], rows),
+        );
+        for (const run of history.running) {
+          process.stdout.write(`running: ${run.taskId} (attempt ${run.attempt}, ${run.phase})\n`);
+        }
+      }),
+    );
+}
+
 function removeCommand(): Command {
   return new Command('remove')
     .description('delete a job (its running task is killed)')
@@ -157,6 +207,7 @@ export function jobCommand(): Command {
     .addCommand(addCommand())
     .addCommand(listCommand())
     .addCommand(runCommand())
+    .addCommand(historyCommand())
     .addCommand(graphCommand())
     .addCommand(removeCommand());
 }
