@@ -9,7 +9,11 @@ import { dirname, join, resolve } from 'node:path';
 import { MesoliteError } from '../errors.js';
 import { type PluginManifest, parseManifest } from './manifest.js';
 
-export const BUILT_IN_PLUGINS = ['@mesolite/plugin-marathon'] as const;
+export const BUILT_IN_PLUGINS = [
+  '@mesolite/plugin-marathon',
+  '@mesolite/plugin-chronos',
+  '@mesolite/plugin-aurora',
+] as const;
 
 export interface DiscoveredPlugin {
   manifest: PluginManifest;

@@ -13,6 +13,8 @@ export const PluginManifest = Type.Object({
   entry: Type.String({ minLength: 1 }),
   /** A browser module the UI loads to show the plugin's pages. */
   ui: Type.Optional(Type.String({ minLength: 1 })),
+  /** A module exporting `cliCommands()`, whose commands join the `mesolite` command line. */
+  cli: Type.Optional(Type.String({ minLength: 1 })),
   description: Type.Optional(Type.String()),
   config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
