@@ -4,6 +4,7 @@ import { Server as SocketServer } from 'socket.io';
 import { type AgentRuntime, startAgentRuntime } from './agent/agent-runtime.js';
 import { FilesRegistry } from './agent/files/files-registry.js';
 import { filesRoutes } from './agent/files/files-routes.js';
+import { catalogRoutes } from './catalog/cosmos-routes.js';
 import type { DaemonOptions } from './config/daemon-options.js';
 import { WorkDirError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -12,11 +13,16 @@ import { masterRoutes } from './master/http/routes.js';
 import { inProcessEndpoint } from './master/in-process-endpoint.js';
 import { Master } from './master/master.js';
 import { buildMasterInfo } from './master/master-info.js';
-import { discoverPlugins } from './plugins/discovery.js';
+import { getState } from './master/render/operator-responses.js';
+import { type DiscoveredPlugin, discoverPlugins } from './plugins/discovery.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import { pluginRoutes } from './plugins/plugin-routes.js';
 import { InProcessSchedulerTransport } from './scheduler/in-process-transport.js';
 import { buildServer, type MesoliteServer } from './server/app.js';
+import { demoRoutes } from './server/demo-routes.js';
+import { pluginUiRoutes } from './server/plugin-ui-routes.js';
+import { allowReachable, type SocketAccess } from './server/socket-access.js';
+import { attachUiChannel } from './server/ui-channel.js';
 import { uiRoutes } from './server/ui-routes.js';
 import { GroupCommitStore } from './store/group-commit-store.js';
 import { LevelStore } from './store/level-store.js';
@@ -45,6 +51,8 @@ export interface DaemonTuning {
   agentToken?: string;
   /** How long ended tasks' sandboxes are kept (Mesos's --gc_delay). */
   gcDelayMs?: number;
+  /** Operator config per plugin name, overlaid on each manifest's `config`. */
+  pluginConfig?: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -72,7 +80,7 @@ export async function startDaemon(
     pingInterval: 5000,
     pingTimeout: 5000,
   });
-  const { gcDelayMs, ...masterTuning } = tuning;
+  const { gcDelayMs, pluginConfig, ...masterTuning } = tuning;
   const ip = options.host === 'localhost' ? '127.0.0.1' : options.host;
   const master = new Master({
     store: store.namespace('master'),
@@ -96,7 +104,16 @@ export async function startDaemon(
     io,
     transport: () => new InProcessSchedulerTransport(inProcessEndpoint(master)),
     ...(options.classicPorts ? { ports: CLASSIC_PORTS } : {}),
+    ...(pluginConfig === undefined ? {} : { config: pluginConfig }),
   });
+  // Browser-facing namespaces admit handshakes on the HTTP API's terms, decided here once.
+  const socketAccess: SocketAccess = allowReachable;
+  const ui = attachUiChannel(io, {
+    logger: logger.child({ component: 'ui-channel' }),
+    access: socketAccess,
+  });
+  // Filled once plugins are discovered; their UI modules are served from then on.
+  let loadedPlugins: readonly DiscoveredPlugin[] = [];
   let agent: AgentRuntime | undefined;
   try {
     await server.register(masterRoutes(master));
@@ -104,6 +121,14 @@ export async function startDaemon(
     if (options.agent) await server.register(filesRoutes(files));
     await server.register(pluginRoutes(plugins));
     await server.register(uiRoutes());
+    await server.register(
+      pluginUiRoutes((name) => {
+        const plugin = loadedPlugins.find((found) => found.manifest.name === name);
+        return plugin && { dir: plugin.dir, ui: plugin.manifest.ui };
+      }),
+    );
+    await server.register(demoRoutes);
+    await server.register(catalogRoutes({ store: store.namespace('catalog') }));
     attachAgentChannel(io, master, logger.child({ component: 'agent-channel' }));
     await server.listen({ host: options.host, port: options.port });
     const address = server.server.address();
@@ -114,6 +139,10 @@ export async function startDaemon(
     const weights = Object.entries(options.weights).map(([role, weight]) => ({ role, weight }));
     if (weights.length > 0) await master.updateWeights(weights);
     master.start();
+    ui.start({
+      state: () => ({ type: 'GET_STATE', get_state: getState(master) }),
+      subscribe: (changed) => master.subscribeOperator(() => changed()),
+    });
 
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     const url = `http://${host}:${port}`;
@@ -133,12 +162,11 @@ export async function startDaemon(
     plugins.masterUrl = url;
     const discovered = await discoverPlugins(options.workDir);
     const wanted = options.plugins;
-    await plugins.load(
-      wanted
-        ? discovered.found.filter((plugin) => wanted.includes(plugin.manifest.name))
-        : discovered.found,
-      discovered.broken,
-    );
+    loadedPlugins = wanted
+      ? discovered.found.filter((plugin) => wanted.includes(plugin.manifest.name))
+      : discovered.found;
+    for (const plugin of loadedPlugins) io.of(`/plugins/${plugin.manifest.name}`).use(socketAccess);
+    await plugins.load(loadedPlugins, discovered.broken);
     logger.info({ url, workDir: options.workDir }, 'mesolite daemon listening');
 
     let stopping: Promise<void> | undefined;
@@ -152,6 +180,7 @@ export async function startDaemon(
         stopping ??= (async () => {
           await plugins.stopAll();
           await localAgent?.stop();
+          ui.stop();
           await master.stop();
           io.disconnectSockets(true);
           io.engine.close();
@@ -165,6 +194,7 @@ export async function startDaemon(
   } catch (err) {
     await plugins.stopAll().catch(() => undefined);
     await agent?.stop().catch(() => undefined);
+    ui.stop();
     await master.stop().catch(() => undefined);
     io.engine.close();
     await server.close().catch(() => undefined);

@@ -8,7 +8,7 @@
  * state file, and stopped by the global teardown, so whoever started them stops them.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import {
   copyFile,
   mkdir,
@@ -19,6 +19,7 @@ import {
   symlink,
   writeFile,
 } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -211,4 +212,291 @@ export async function chromiumBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export const ZOOKEEPER_SERVER_SCRIPT = '/usr/share/zookeeper/bin/zkServer.sh';
+
+export interface ZooKeeperServer {
+  /** `127.0.0.1:PORT`, for a client or a zk:// URL. */
+  readonly connectionString: string;
+  readonly port: number;
+  /** Stops the server; its data dir is removed. Stopping twice is harmless. */
+  stop(): Promise<void>;
+  /** Stops the server (SIGKILL, as a crash would) and starts it again on the same port and data. */
+  restart(): Promise<void>;
+  /** Stops the server as a crash would, keeping its data, until {@link start}. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open but nothing answers, as in a partition. */
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * A throwaway standalone ZooKeeper (Debian's zookeeper package) on a free loopback port
+ * with its own data dir, as RECIPES.md describes. `tickTime` 500 allows sessions as
+ * short as 1 s. Whoever calls this stops the server.
+ */
+export async function zookeeperServer(
+  options: { tickTime?: number } = {},
+): Promise<ZooKeeperServer> {
+  if (!existsSync(ZOOKEEPER_SERVER_SCRIPT) || !findExecutable('java', ['/usr/bin'])) {
+    throw new MissingDependencyError(
+      `ZooKeeper (${ZOOKEEPER_SERVER_SCRIPT} and java)`,
+      'zookeeper',
+    );
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'mesolite-zk-'));
+  const port = await freeLoopbackPort();
+  const config = join(dir, 'zoo.cfg');
+  await mkdir(join(dir, 'data'));
+  await writeFile(
+    config,
+    [
+      `dataDir=${join(dir, 'data')}`,
+      `clientPort=${port}`,
+      'clientPortAddress=127.0.0.1',
+      `tickTime=${options.tickTime ?? 500}`,
+      'admin.enableServer=false',
+      '4lw.commands.whitelist=ruok,stat,mntr',
+      '',
+    ].join('\n'),
+  );
+  let child: ReturnType<typeof spawn> | undefined;
+  let stopped = false;
+
+  async function start(): Promise<void> {
+    const log = openSync(join(dir, 'zookeeper.out'), 'a');
+    // detached: the server's JVM is a child of the script; killing the group stops both.
+    const started = spawn(ZOOKEEPER_SERVER_SCRIPT, ['start-foreground', config], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, ZOO_LOG_DIR: dir, JVMFLAGS: '-Xmx128m' },
+    });
+    closeSync(log);
+    child = started;
+    const deadline = Date.now() + 30_000;
+    while ((await fourLetterWord(port, 'ruok')) !== 'imok') {
+      if (started.exitCode !== null || Date.now() > deadline) {
+        const tail = (await readFile(join(dir, 'zookeeper.out'), 'utf8').catch(() => '')).slice(
+          -2000,
+        );
+        await kill();
+        throw new Error(`ZooKeeper did not come up on port ${port}:\n${tail}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  async function kill(): Promise<void> {
+    const running = child;
+    child = undefined;
+    if (!running || running.pid === undefined) return;
+    if (running.exitCode === null && running.signalCode === null) {
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      try {
+        process.kill(-running.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await exited;
+    }
+  }
+
+  function signalGroup(signal: NodeJS.Signals): void {
+    if (child?.pid === undefined) throw new Error('ZooKeeper is not running');
+    process.kill(-child.pid, signal);
+  }
+
+  await start();
+  return {
+    connectionString: `127.0.0.1:${port}`,
+    port,
+    kill,
+    start,
+    pause: () => signalGroup('SIGSTOP'),
+    resume: () => signalGroup('SIGCONT'),
+    async restart() {
+      await kill();
+      await start();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await kill();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port assigned');
+  return address.port;
+}
+
+/** Sends one of ZooKeeper's four-letter commands; undefined when nothing answers. */
+async function fourLetterWord(port: number, word: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setTimeout(1000, () => socket.destroy());
+    socket.on('connect', () => socket.write(word));
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('utf8');
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(answer === '' ? undefined : answer));
+  });
+}
+
+export const LDAP_SUFFIX = 'dc=mesolite,dc=test';
+
+export interface LdapServerOptions {
+  /** Users under ou=people, as inetOrgPerson entries `uid=NAME,ou=people,<suffix>`. */
+  users: Record<string, { password: string }>;
+  /** groupOfNames entries `cn=NAME,ou=groups,<suffix>`, listing their members by uid. */
+  groups?: Record<string, string[]>;
+}
+
+export interface LdapServer {
+  /** `ldap://127.0.0.1:PORT`. */
+  readonly url: string;
+  readonly port: number;
+  readonly suffix: string;
+  /** The directory's root DN and password, usable as a lookup DN. */
+  readonly bindDn: string;
+  readonly password: string;
+  userDn(uid: string): string;
+  /** Stops slapd (it can be started again on the same port and data), keeping its data. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops slapd and removes its directory. Stopping twice is harmless. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway OpenLDAP directory (Debian's slapd) on a free loopback port with its own
+ * config and database dir, filled with the given users and groups, as RECIPES.md
+ * describes. Whoever calls this stops it.
+ */
+export async function ldapServer(options: LdapServerOptions): Promise<LdapServer> {
+  const slapd = findExecutable('slapd', ['/usr/sbin']);
+  const slappasswd = findExecutable('slappasswd', ['/usr/sbin']);
+  const ldapadd = findExecutable('ldapadd', ['/usr/bin']);
+  if (!slapd || !slappasswd) throw new MissingDependencyError('OpenLDAP (slapd)', 'slapd');
+  if (!ldapadd) throw new MissingDependencyError("OpenLDAP's ldapadd", 'ldap-utils');
+
+  const dir = await mkdtemp(join(tmpdir(), 'mesolite-ldap-'));
+  const password = 'directory-secret';
+  const bindDn = `cn=admin,${LDAP_SUFFIX}`;
+  const hashed = spawnSync(slappasswd, ['-s', password], { encoding: 'utf8' }).stdout.trim();
+  await mkdir(join(dir, 'data'));
+  await writeFile(
+    join(dir, 'slapd.conf'),
+    [
+      ...['core', 'cosine', 'inetorgperson', 'nis'].map(
+        (schema) => `include /etc/ldap/schema/${schema}.schema`,
+      ),
+      `pidfile ${join(dir, 'slapd.pid')}`,
+      'modulepath /usr/lib/ldap',
+      'moduleload back_mdb',
+      'database mdb',
+      `suffix "${LDAP_SUFFIX}"`,
+      `rootdn "${bindDn}"`,
+      `rootpw ${hashed}`,
+      `directory ${join(dir, 'data')}`,
+      // Users may bind and read; as in most directories, nobody reads passwords.
+      'access to attrs=userPassword by self write by anonymous auth by * none',
+      'access to * by * read',
+      '',
+    ].join('\n'),
+  );
+  const port = await freeLoopbackPort();
+  const url = `ldap://127.0.0.1:${port}`;
+  let child: ReturnType<typeof spawn> | undefined;
+  let stopped = false;
+
+  const start = async () => {
+    const server = spawn(slapd, ['-f', join(dir, 'slapd.conf'), '-h', `${url}/`, '-d', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child = server;
+    let log = '';
+    server.stderr?.on('data', (chunk: Buffer) => {
+      log += chunk.toString('utf8');
+    });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const whoami = spawnSync('ldapwhoami', ['-x', '-H', url, '-D', bindDn, '-w', password], {
+        encoding: 'utf8',
+      });
+      if (whoami.status === 0) return;
+      if (server.exitCode !== null || Date.now() > deadline) {
+        server.kill('SIGKILL');
+        throw new Error(`slapd did not come up on ${url}:\n${log.slice(-2000)}`);
+      }
+      await sleep(100);
+    }
+  };
+  const kill = async () => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGKILL');
+    await exited;
+  };
+
+  try {
+    await start();
+    const entries: string[] = [
+      `dn: ${LDAP_SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\ndc: mesolite\no: mesolite`,
+      `dn: ou=people,${LDAP_SUFFIX}\nobjectClass: organizationalUnit\nou: people`,
+      `dn: ou=groups,${LDAP_SUFFIX}\nobjectClass: organizationalUnit\nou: groups`,
+    ];
+    const userDn = (uid: string) => `uid=${uid},ou=people,${LDAP_SUFFIX}`;
+    for (const [uid, user] of Object.entries(options.users)) {
+      entries.push(
+        `dn: ${userDn(uid)}\nobjectClass: inetOrgPerson\nuid: ${uid}\ncn: ${uid}\nsn: ${uid}\n` +
+          `userPassword: ${user.password}`,
+      );
+    }
+    for (const [group, members] of Object.entries(options.groups ?? {})) {
+      // groupOfNames needs a member; an empty group lists the root DN instead.
+      const dns = members.length > 0 ? members.map(userDn) : [bindDn];
+      entries.push(
+        `dn: cn=${group},ou=groups,${LDAP_SUFFIX}\nobjectClass: groupOfNames\ncn: ${group}\n` +
+          dns.map((dn) => `member: ${dn}`).join('\n'),
+      );
+    }
+    const added = spawnSync(ldapadd, ['-x', '-H', url, '-D', bindDn, '-w', password], {
+      input: `${entries.join('\n\n')}\n`,
+      encoding: 'utf8',
+    });
+    if (added.status !== 0) throw new Error(`ldapadd failed: ${added.stderr}`);
+    return {
+      url,
+      port,
+      suffix: LDAP_SUFFIX,
+      bindDn,
+      password,
+      userDn,
+      kill,
+      start,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await kill();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await kill();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
 }

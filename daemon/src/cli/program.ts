@@ -5,8 +5,12 @@ import { appCommand } from './app-command.js';
 import { demoCommand } from './demo-command.js';
 import { healthCommand } from './health-command.js';
 import { jobCommand } from './job-command.js';
+import { loginCommand } from './login-command.js';
+import { packageCommand } from './package-command.js';
 import { pluginCommand } from './plugin-command.js';
+import { tokenCommand } from './token-command.js';
 import { masterCommand, upCommand } from './up-command.js';
+import { userCommand } from './user-command.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -23,5 +27,9 @@ export function buildProgram(): Command {
     .addCommand(demoCommand())
     .addCommand(healthCommand())
     .addCommand(appCommand())
-    .addCommand(jobCommand());
+    .addCommand(jobCommand())
+    .addCommand(packageCommand())
+    .addCommand(userCommand())
+    .addCommand(tokenCommand())
+    .addCommand(loginCommand());
 }

@@ -5,12 +5,15 @@ import { GroupCommitStore } from '@mesolite/daemon/store/group-commit-store';
 import { LevelStore } from '@mesolite/daemon/store/level-store';
 import { MemoryStore } from '@mesolite/daemon/store/memory-store';
 import type { JsonValue, Store, StoreEntry } from '@mesolite/daemon/store/store';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { zooKeeperStoreImplementation } from '../ha/zookeeper-store-fixture.js';
 
 interface Implementation {
   readonly name: string;
   open(): Promise<{ store: Store; dispose(): Promise<void> }>;
 }
+
+const zooKeeper = zooKeeperStoreImplementation();
 
 const implementations: Implementation[] = [
   {
@@ -48,7 +51,9 @@ const implementations: Implementation[] = [
       };
     },
   },
+  zooKeeper,
 ];
+afterAll(() => zooKeeper.stopServer());
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];

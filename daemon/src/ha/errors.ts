@@ -1,0 +1,48 @@
+import { defineError } from '../errors.js';
+
+export const InvalidZooKeeperUrlError = defineError(
+  'MESOLITE_ERR_ZK_URL',
+  400,
+  (url: string, problem: string) =>
+    `Invalid ZooKeeper URL ${JSON.stringify(url)}: ${problem}. ` +
+    'Write it as zk://HOST:PORT[,HOST:PORT...]/PATH, e.g. zk://10.0.0.1:2181,10.0.0.2:2181/mesolite.',
+);
+
+export const ZooKeeperUnavailableError = defineError(
+  'MESOLITE_ERR_ZK_UNAVAILABLE',
+  503,
+  (servers: string, reason: string) =>
+    `ZooKeeper at ${servers} cannot be reached (${reason}). Retry once it is back: check ` +
+    'that a majority of its servers is running and reachable from this master.',
+);
+
+export const ZooKeeperOperationError = defineError(
+  'MESOLITE_ERR_ZK_OPERATION',
+  500,
+  (operation: string, path: string, reason: string) =>
+    `ZooKeeper refused ${operation} on ${path}: ${reason}.`,
+);
+
+export const ZooKeeperValueTooLargeError = defineError(
+  'MESOLITE_ERR_ZK_VALUE_TOO_LARGE',
+  413,
+  (key: string, bytes: number, limit: number) =>
+    `Cannot store the value for key ${JSON.stringify(key)} in ZooKeeper: it is ${bytes} bytes ` +
+    `and a znode holds at most ${limit}. Store smaller records (split the value over several keys).`,
+);
+
+export const ZooKeeperBatchTooLargeError = defineError(
+  'MESOLITE_ERR_ZK_BATCH_TOO_LARGE',
+  413,
+  (bytes: number, limit: number) =>
+    `Cannot write the batch to ZooKeeper: its changes add up to ${bytes} bytes and one ` +
+    `ZooKeeper transaction carries at most ${limit}. Write it as several smaller batches.`,
+);
+
+export const ZooKeeperContentionError = defineError(
+  'MESOLITE_ERR_ZK_CONTENTION',
+  409,
+  (root: string) =>
+    `Another writer kept changing the keys under ${root} while this batch was being applied; ` +
+    'nothing was written. Only the leading master should write to the replicated store.',
+);

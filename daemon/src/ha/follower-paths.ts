@@ -1,0 +1,45 @@
+/**
+ * What a master that does not lead does with a request, by its path alone:
+ * - `local`: answered here whatever the leadership (/health, /ping, /master/redirect,
+ *   the UI, anything not listed below);
+ * - `redirect`: 307 to the leader, as Mesos's non-leading masters answer their
+ *   scheduler and operator APIs and state endpoints;
+ * - `proxy`: forwarded to the leader and its answer relayed, as Marathon's non-leaders
+ *   do, so that a plugin's clients can talk to any master.
+ */
+export type FollowerAction = 'local' | 'redirect' | 'proxy';
+
+const REDIRECTED = new Set(
+  [
+    '/api/v1',
+    '/api/v1/scheduler',
+    '/master/api/v1',
+    '/master/api/v1/scheduler',
+    '/state',
+    '/state.json',
+    '/master/state',
+    '/master/state.json',
+    '/master/state-summary',
+    '/master/frameworks',
+    '/master/slaves',
+    '/master/tasks',
+    '/master/roles',
+    '/master/teardown',
+  ].flatMap((path) => [path, `/mesos${path}`]),
+);
+
+const PROXIED = /^(?:\/mesos)?\/service\/[^/]+(?:\/|$)/;
+
+export function followerAction(url: string): FollowerAction {
+  const path = normalizedPath(url);
+  if (REDIRECTED.has(path)) return 'redirect';
+  if (PROXIED.test(path)) return 'proxy';
+  return 'local';
+}
+
+/** The path without its query, doubled slashes made one and a trailing slash dropped. */
+export function normalizedPath(url: string): string {
+  const query = url.indexOf('?');
+  const path = (query === -1 ? url : url.slice(0, query)).replace(/\/{2,}/g, '/');
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}

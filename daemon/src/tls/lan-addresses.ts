@@ -1,0 +1,35 @@
+import { hostname, networkInterfaces } from 'node:os';
+
+/** The names and addresses a server certificate must cover for clients to verify it. */
+export interface CertificateSubjects {
+  readonly dnsNames: readonly string[];
+  readonly ipAddresses: readonly string[];
+}
+
+/**
+ * This machine's subjects: its hostname, localhost and every interface address
+ * (loopback included, so the CLI on the master's own machine verifies too), plus any
+ * address the daemon was asked to listen on.
+ */
+export function localCertificateSubjects(extra: readonly string[] = []): CertificateSubjects {
+  const ips = new Set<string>(['127.0.0.1', '::1']);
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) ips.add(stripZone(entry.address));
+  }
+  const names = new Set<string>(['localhost', hostname()]);
+  for (const value of extra) {
+    if (value === '0.0.0.0' || value === '::') continue;
+    if (isIpAddress(value)) ips.add(value);
+    else names.add(value);
+  }
+  return { dnsNames: [...names].sort(), ipAddresses: [...ips].sort() };
+}
+
+export function isIpAddress(value: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(value) || value.includes(':');
+}
+
+function stripZone(address: string): string {
+  const percent = address.indexOf('%');
+  return percent === -1 ? address : address.slice(0, percent);
+}
