@@ -122,6 +122,13 @@ export class ProtocolAgent {
     return uuid;
   }
 
+  /** Sends an unacknowledged update again, as the agent's retry timer does. */
+  resend(uuid: string): void {
+    const update = this.unacknowledged.get(uuid);
+    if (!update) throw new Error(`protocol agent has no unacknowledged update ${uuid}`);
+    this.socket?.emit('status_update', update);
+  }
+
   private run(message: RunTaskMessage): void {
     const info = message.task;
     const frameworkId = message.framework_info.id?.value ?? '';

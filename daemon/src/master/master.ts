@@ -138,7 +138,7 @@ function key(frameworkId: string, taskId: string): string {
 export class Master implements ClusterView {
   private info: MasterInfo;
   readonly startTime: number;
-  readonly electedTime: number;
+  electedTime: number;
   readonly flags: Map<string, string>;
   readonly agents = new Map<string, AgentState>();
   readonly frameworks = new Map<string, FrameworkState>();
@@ -299,6 +299,11 @@ export class Master implements ClusterView {
       agent.link?.disconnect();
     }
     await this.registry.flush();
+  }
+
+  /** A highly available master serves before it leads: its elected time is when it won. */
+  markElected(): void {
+    this.electedTime = this.now();
   }
 
   get isRecovered(): boolean {
@@ -1108,7 +1113,11 @@ export class Master implements ClusterView {
         task = unreachable;
       }
     }
-    if (task && task.state !== status.state) {
+    // The agent re-sends unacknowledged updates while newer ones are on their way, so a
+    // retry must not move the task back (RUNNING after FINISHED would recover its
+    // resources twice), and a terminal task stays as it ended, as in Mesos.
+    const stale = this.updates.knows(queued) || (task !== undefined && isTerminal(task.state));
+    if (task && !stale && task.state !== status.state) {
       const wasTerminal = isTerminal(task.state);
       task.state = status.state;
       task.statuses.push(stripForHistory(queued.status));
@@ -1126,7 +1135,7 @@ export class Master implements ClusterView {
           state: status.state,
         },
       });
-    } else if (task) {
+    } else if (task && !stale) {
       // A health change or a repeated state: history keeps the latest.
       task.statuses.push(stripForHistory(queued.status));
       if (task.statuses.length > 10) task.statuses.splice(0, task.statuses.length - 10);

@@ -53,6 +53,14 @@ export class StatusUpdateQueue {
     return `${frameworkId}\u0000${taskId}`;
   }
 
+  /** Whether an agent's update was seen before: in flight, waiting, or acknowledged. */
+  knows(update: QueuedUpdate): boolean {
+    const stream = this.streams.get(this.key(update.frameworkId, update.status.task_id.value));
+    if (!stream) return false;
+    const uuid = update.status.uuid;
+    return stream.acked.has(uuid) || stream.pending.some((queued) => queued.status.uuid === uuid);
+  }
+
   /** Queues an update from an agent; returns false if it is a duplicate. */
   enqueue(update: QueuedUpdate): boolean {
     const key = this.key(update.frameworkId, update.status.task_id.value);

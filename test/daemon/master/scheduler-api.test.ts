@@ -235,6 +235,29 @@ describe('the v1 scheduler API', () => {
       expect(error.update.status.message).toBe('Task has duplicate ID: twin');
     });
 
+    it('keeps a finished task finished when the agent retries an older update, and frees its resources once', async () => {
+      const s = await subscribed();
+      const a = await agent();
+      await launch(s, 'short');
+      await acknowledge(s, await s.nextUpdate('short', 'TASK_STARTING'));
+      const runningUuid = [...a.unacknowledged.keys()].at(-1) ?? '';
+      a.report('short', 'TASK_FINISHED');
+      a.resend(runningUuid);
+      await acknowledge(s, await s.nextUpdate('short', 'TASK_RUNNING'));
+      const finished = await s.nextUpdate('short', 'TASK_FINISHED');
+      expect(daemon.master.tasks.get(s.frameworkId)?.get('short')?.state).toBe('TASK_FINISHED');
+      // Killing it now must neither move it nor recover its resources a second time.
+      await s.call({
+        type: 'KILL',
+        framework_id: { value: s.frameworkId },
+        kill: { task_id: { value: 'short' } },
+      });
+      await acknowledge(s, finished);
+      await expect
+        .poll(() => daemon.master.completedTasks.map((t) => [t.task_id.value, t.state]))
+        .toEqual([['short', 'TASK_FINISHED']]);
+    });
+
     it('kills a task on KILL: the agent is told and TASK_KILLED reaches the framework', async () => {
       const s = await subscribed();
       const a = await agent();
