@@ -4,6 +4,8 @@
  * can show it instead of a bare status.
  */
 
+import { goToLogin } from './session';
+
 /** One entry of Marathon's 422 body: a JSON path in the request and what is wrong there. */
 export interface FieldErrors {
   path: string;
@@ -44,6 +46,8 @@ export async function api(path: string, options: RequestOptions = {}): Promise<u
     // The daemon is down or unreachable: no status, only the browser's reason.
     throw new ApiError(method, path, 0, `The daemon did not answer: ${String(err)}`);
   }
+  // With auth on, a missing or expired login: the login page brings the user back here.
+  if (response.status === 401) goToLogin();
   const text = await response.text();
   const json = parseJson(text);
   if (!response.ok) {
@@ -73,7 +77,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function messageOf(json: unknown): string | undefined {
   if (!isRecord(json)) return undefined;
-  const message = json.message ?? json.error;
+  // DC/OS's auth errors carry their reason in `description`.
+  const message = json.message ?? json.error ?? json.description;
   return typeof message === 'string' ? message : undefined;
 }
 

@@ -320,7 +320,7 @@ function PackageDetail({ name, onInstalled }: { name: string; onInstalled: () =>
           <button type="button" onClick={() => void render()}>
             Show the app
           </button>{' '}
-          <button type="submit" disabled={phase.step !== 'editing'}>
+          <button type="submit" data-change disabled={phase.step !== 'editing'}>
             Install
           </button>
         </div>
@@ -568,7 +568,12 @@ function InstalledList({
               <td>{installation.packageInformation.packageDefinition.version}</td>
               <td>{installation.appId}</td>
               <td>
-                <button type="button" class="danger" onClick={() => void uninstall(installation)}>
+                <button
+                  type="button"
+                  class="danger"
+                  data-change
+                  onClick={() => void uninstall(installation)}
+                >
                   Uninstall
                 </button>
               </td>

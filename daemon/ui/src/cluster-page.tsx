@@ -176,6 +176,7 @@ function PluginsSection({ plugins }: { plugins: Plugins }) {
               <td>
                 <button
                   type="button"
+                  data-change
                   disabled={busy === plugin.name}
                   onClick={() => void toggle(plugin)}
                 >

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { io, type Socket } from 'socket.io-client';
 import type { UiClientToServerEvents, UiServerToClientEvents } from '../../src/server/ui-events';
+import { goToLogin } from './session';
 
 export type UiSocket = Socket<UiServerToClientEvents, UiClientToServerEvents>;
 
@@ -21,6 +22,10 @@ const RECONNECT_AFTER_SERVER_CLOSE_MS = 1000;
  * does. The UI should come back with the daemon in both cases.
  */
 function keepConnected<S extends Socket>(socket: S): S {
+  // With auth on, the daemon refuses a handshake without a valid login (status 401).
+  socket.on('connect_error', (err: Error & { data?: { status?: number } }) => {
+    if (err.data?.status === 401) goToLogin();
+  });
   socket.on('disconnect', (reason) => {
     if (reason === 'io server disconnect')
       setTimeout(() => socket.connect(), RECONNECT_AFTER_SERVER_CLOSE_MS);

@@ -103,7 +103,7 @@ function CreateApp() {
 
   const details = error instanceof ApiError ? error.details : [];
   return (
-    <section>
+    <section data-change>
       <h2>Create an app</h2>
       <form onSubmit={(event) => void submit(event)} class="create-app">
         <AppJsonEditor text={text} onInput={setText} checked={checked} details={details} />
@@ -165,12 +165,14 @@ function AppRow({ app, samples }: { app: MarathonApp; samples: readonly Sample[]
           <input
             type="number"
             min={0}
+            data-change
             aria-label={`instances of ${app.id}`}
             value={instances}
             onInput={(event) => setInstances(event.currentTarget.value)}
           />
           <button
             type="button"
+            data-change
             onClick={() =>
               void run(() =>
                 api(`${path}${query}`, { method: 'PUT', body: { instances: Number(instances) } }),
@@ -181,6 +183,7 @@ function AppRow({ app, samples }: { app: MarathonApp; samples: readonly Sample[]
           </button>
           <button
             type="button"
+            data-change
             onClick={() => void run(() => api(`${path}/restart${query}`, { method: 'POST' }))}
           >
             Restart
@@ -188,7 +191,7 @@ function AppRow({ app, samples }: { app: MarathonApp; samples: readonly Sample[]
           <button type="button" onClick={() => setShowVersions(!showVersions)}>
             Versions
           </button>
-          <label>
+          <label data-change>
             <input
               type="checkbox"
               checked={force}
@@ -200,12 +203,13 @@ function AppRow({ app, samples }: { app: MarathonApp; samples: readonly Sample[]
             <button
               type="button"
               class="danger"
+              data-change
               onClick={() => void run(() => api(`${path}${query}`, { method: 'DELETE' }))}
             >
               Really destroy
             </button>
           ) : (
-            <button type="button" onClick={() => setConfirmDestroy(true)}>
+            <button type="button" data-change onClick={() => setConfirmDestroy(true)}>
               Destroy
             </button>
           )}

@@ -38,7 +38,7 @@ export function ZombiesDeploy({ apps }: { apps: readonly MarathonApp[] }) {
 
   return (
     <section class="zombies" data-testid="zombies">
-      <button type="button" disabled={busy} onClick={() => void deploy()}>
+      <button type="button" data-change disabled={busy} onClick={() => void deploy()}>
         Deploy Zombies Tracker
       </button>
       {app ? (

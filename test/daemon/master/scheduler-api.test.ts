@@ -245,7 +245,9 @@ describe('the v1 scheduler API', () => {
       a.resend(runningUuid);
       await acknowledge(s, await s.nextUpdate('short', 'TASK_RUNNING'));
       const finished = await s.nextUpdate('short', 'TASK_FINISHED');
-      expect(daemon.master.tasks.get(s.frameworkId)?.get('short')?.state).toBe('TASK_FINISHED');
+      expect(daemon.master.tasks.get(String(s.frameworkId))?.get('short')?.state).toBe(
+        'TASK_FINISHED',
+      );
       // Killing it now must neither move it nor recover its resources a second time.
       await s.call({
         type: 'KILL',
