@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
 import { Server as SocketServer } from 'socket.io';
 import { type AgentRuntime, startAgentRuntime } from './agent/agent-runtime.js';
 import { FilesRegistry } from './agent/files/files-registry.js';
 import { filesRoutes } from './agent/files/files-routes.js';
+import { authPlugin } from './auth/auth-plugin.js';
 import { catalogRoutes } from './catalog/cosmos-routes.js';
 import type { DaemonOptions } from './config/daemon-options.js';
 import { WorkDirError } from './errors.js';
@@ -17,15 +19,18 @@ import { getState } from './master/render/operator-responses.js';
 import { type DiscoveredPlugin, discoverPlugins } from './plugins/discovery.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import { pluginRoutes } from './plugins/plugin-routes.js';
+import type { MasterInfo } from './protocol/mesos.js';
 import { InProcessSchedulerTransport } from './scheduler/in-process-transport.js';
 import { buildServer, type MesoliteServer } from './server/app.js';
+import { prepareDaemonSecurity } from './server/daemon-security.js';
 import { demoRoutes } from './server/demo-routes.js';
 import { pluginUiRoutes } from './server/plugin-ui-routes.js';
-import { allowReachable, type SocketAccess } from './server/socket-access.js';
+import type { SocketAccess } from './server/socket-access.js';
 import { attachUiChannel } from './server/ui-channel.js';
 import { uiRoutes } from './server/ui-routes.js';
 import { GroupCommitStore } from './store/group-commit-store.js';
 import { LevelStore } from './store/level-store.js';
+import type { Store } from './store/store.js';
 
 /** The ports Marathon and Chronos classically listened on, for `--classic-ports`. */
 export const CLASSIC_PORTS: Record<string, number> = { marathon: 8080, chronos: 4400 };
@@ -38,6 +43,9 @@ export interface RunningDaemon {
   /** The local agent, when this daemon runs one (`mesolite up`). */
   readonly agent: AgentRuntime | undefined;
   readonly plugins: PluginHost;
+  /** With auth on: the token agents join with, and the CA file clients should trust. */
+  readonly joinToken?: string | undefined;
+  readonly caFile?: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -53,6 +61,23 @@ export interface DaemonTuning {
   gcDelayMs?: number;
   /** Operator config per plugin name, overlaid on each manifest's `config`. */
   pluginConfig?: Record<string, Record<string, unknown>>;
+  /** Set by a highly available master (ha/ha-master.ts) for each term it contends in. */
+  ha?: HighAvailabilityTerm;
+}
+
+/** What a highly available master hands the daemon for one leadership term. */
+export interface HighAvailabilityTerm {
+  /** The replicated store, used instead of the work dir's LevelDB; closing it ends only this term's view. */
+  readonly store: Store;
+  /** Registered first, at the root, so that it sees every request: the follower routes. */
+  readonly routes: FastifyPluginAsync;
+  /** This master as it contends, so that its state names the master ZooKeeper names. */
+  readonly masterInfo: MasterInfo;
+  /**
+   * Resolves once this master is elected: until then it serves, but its master core and
+   * plugins do not start. Rejecting it stops the daemon (startDaemon rejects with that error).
+   */
+  readonly elected: Promise<void>;
 }
 
 /**
@@ -70,9 +95,18 @@ export async function startDaemon(
   } catch (err) {
     throw new WorkDirError(options.workDir, (err as Error).message);
   }
-  const store = GroupCommitStore.wrap(await LevelStore.open(join(options.workDir, 'store')));
+  const store = GroupCommitStore.wrap(
+    tuning.ha?.store ?? (await LevelStore.open(join(options.workDir, 'store'))),
+  );
 
-  const server = buildServer({ logger });
+  const security = await prepareDaemonSecurity(options, store).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
+  const server = buildServer({
+    logger,
+    https: security.tls && { cert: security.tls.cert, key: security.tls.key },
+  });
   // Agents are noticed gone within 10 s by socket.io's own ping; with the master's
   // 20 s grace after that, a vanished agent is unreachable within 30 s (Mesos: 75 s).
   const io = new SocketServer(server.server, {
@@ -80,12 +114,12 @@ export async function startDaemon(
     pingInterval: 5000,
     pingTimeout: 5000,
   });
-  const { gcDelayMs, pluginConfig, ...masterTuning } = tuning;
+  const { gcDelayMs, pluginConfig, ha, ...masterTuning } = tuning;
   const ip = options.host === 'localhost' ? '127.0.0.1' : options.host;
   const master = new Master({
     store: store.namespace('master'),
     logger: logger.child({ component: 'master' }),
-    masterInfo: buildMasterInfo(ip, options.port),
+    masterInfo: ha?.masterInfo ?? buildMasterInfo(ip, options.port),
     flags: new Map([
       ['ip', ip],
       ['work_dir', options.workDir],
@@ -107,7 +141,7 @@ export async function startDaemon(
     ...(pluginConfig === undefined ? {} : { config: pluginConfig }),
   });
   // Browser-facing namespaces admit handshakes on the HTTP API's terms, decided here once.
-  const socketAccess: SocketAccess = allowReachable;
+  const socketAccess: SocketAccess = security.socketAccess;
   const ui = attachUiChannel(io, {
     logger: logger.child({ component: 'ui-channel' }),
     access: socketAccess,
@@ -116,6 +150,9 @@ export async function startDaemon(
   let loadedPlugins: readonly DiscoveredPlugin[] = [];
   let agent: AgentRuntime | undefined;
   try {
+    // First, so that its hook checks every request, the follower routes' included.
+    await server.register(authPlugin, security.auth);
+    if (ha) await server.register(ha.routes);
     await server.register(masterRoutes(master));
     await server.register(masterRoutes(master), { prefix: '/mesos' });
     if (options.agent) await server.register(filesRoutes(files));
@@ -129,12 +166,21 @@ export async function startDaemon(
     );
     await server.register(demoRoutes);
     await server.register(catalogRoutes({ store: store.namespace('catalog') }));
-    attachAgentChannel(io, master, logger.child({ component: 'agent-channel' }));
+    attachAgentChannel(
+      io,
+      master,
+      logger.child({ component: 'agent-channel' }),
+      security.admitAgent,
+    );
     await server.listen({ host: options.host, port: options.port });
     const address = server.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
-    master.advertise(buildMasterInfo(ip, port));
+    master.advertise(ha?.masterInfo ?? buildMasterInfo(ip, port));
     master.flags.set('port', String(port));
+    if (ha) {
+      await ha.elected;
+      master.markElected();
+    }
     await master.recover();
     const weights = Object.entries(options.weights).map(([role, weight]) => ({ role, weight }));
     if (weights.length > 0) await master.updateWeights(weights);
@@ -145,17 +191,24 @@ export async function startDaemon(
     });
 
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-    const url = `http://${host}:${port}`;
+    const url = `${security.enabled ? 'https' : 'http'}://${host}:${port}`;
     if (options.agent) {
-      // The local agent joins over the same channel as an agent on another machine.
+      // The local agent joins over the same channel as an agent on another machine, with
+      // the same token and CA; a wildcard address is reached on loopback, which the
+      // certificate names.
+      const reachable = new URL(url);
+      if (reachable.hostname === '0.0.0.0' || reachable.hostname === '[::]') {
+        reachable.hostname = '127.0.0.1';
+      }
       agent = await startAgentRuntime({
-        masterUrl: url,
+        masterUrl: reachable.origin,
         workDir: options.workDir,
         store: store.namespace('agent'),
         logger: logger.child({ component: 'agent' }),
         files,
-        token: tuning.agentToken,
+        token: tuning.agentToken ?? security.joinToken,
         gcDelayMs,
+        ...(security.tls ? { socketOptions: { ca: security.tls.ca } } : {}),
       });
     }
     const localAgent = agent;
@@ -176,6 +229,8 @@ export async function startDaemon(
       master,
       agent: localAgent,
       plugins,
+      joinToken: security.joinToken,
+      caFile: security.tls?.caFile,
       stop() {
         stopping ??= (async () => {
           await plugins.stopAll();

@@ -37,6 +37,8 @@ export interface AgentRuntimeOptions {
   /** The registry the files endpoints already serve from; a new one if absent. */
   files?: FilesRegistry | undefined;
   onRefused?: ((message: string) => void) | undefined;
+  /** socket.io client options for the master connection, e.g. `{ ca }` pinned from a join token. */
+  socketOptions?: Record<string, unknown> | undefined;
 }
 
 export interface AgentRuntime {
@@ -87,6 +89,7 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
     attributes,
     token: options.token,
     ...(options.onRefused ? { onRefused: options.onRefused } : {}),
+    ...(options.socketOptions ? { socketOptions: options.socketOptions } : {}),
     dependencies: {
       containerizers: { process: processContainerizer, docker: dockerContainerizer },
       createSandbox: (ids) => createSandbox(options.workDir, ids),

@@ -121,6 +121,13 @@ function newUuid(): string {
   return randomBytes(16).toString('base64');
 }
 
+/** Refusals that are not for good: an agent told these keeps trying. */
+const TRANSIENT_REFUSALS = new Set([
+  'MESOLITE_ERR_MASTER_RECOVERING',
+  'MESOLITE_ERR_NOT_LEADING',
+  'MESOLITE_ERR_ZK_UNAVAILABLE',
+]);
+
 export class Agent {
   private agentId: string | undefined;
   private socket: Socket<MasterToAgentEvents, AgentToMasterEvents> | undefined;
@@ -129,6 +136,8 @@ export class Agent {
   private readonly logger: Logger;
   private registered = false;
   private stopped = false;
+  // start() resolves on the first registration, whichever master (see followMaster) takes it.
+  private readonly awaitingRegistration: Array<() => void> = [];
 
   constructor(private readonly options: AgentOptions) {
     this.logger = options.logger;
@@ -170,6 +179,19 @@ export class Agent {
     this.socket = undefined;
   }
 
+  /**
+   * Moves to another master, a newly elected leader: leaves the old one and registers
+   * with the new one, reporting the tasks it runs, as a Mesos agent does on failover.
+   */
+  followMaster(masterUrl: string): void {
+    if (this.stopped || masterUrl === this.options.masterUrl) return;
+    this.options.masterUrl = masterUrl;
+    this.socket?.disconnect();
+    this.socket = undefined;
+    this.registered = false;
+    void this.connect();
+  }
+
   /** Kills every task this agent runs and waits for them to end (for a full shutdown). */
   async killAll(): Promise<void> {
     await Promise.all(
@@ -197,15 +219,10 @@ export class Agent {
         },
       );
       this.socket = socket;
-      let first = true;
+      this.awaitingRegistration.push(resolve);
       socket.on('connect', () => {
         this.register().then(
-          (ok) => {
-            if (ok && first) {
-              first = false;
-              resolve();
-            }
-          },
+          () => undefined,
           (err: unknown) => this.logger.error({ err }, 'registration failed'),
         );
       });
@@ -265,6 +282,15 @@ export class Agent {
         resolve,
       );
     });
+    if (!reply.ok && TRANSIENT_REFUSALS.has(reply.code)) {
+      // A newly elected master still reading its registry, or one that has just stepped
+      // down (the agent follows the next leader): ask again shortly.
+      setTimeout(() => {
+        if (this.socket !== socket || !socket.connected) return;
+        this.register().catch((err: unknown) => this.logger.error({ err }, 'registration failed'));
+      }, 250).unref();
+      return false;
+    }
     if (!reply.ok) {
       this.logger.error({ code: reply.code }, reply.message);
       this.options.onRefused?.(reply.message);
@@ -277,6 +303,7 @@ export class Agent {
     this.registered = true;
     this.updates.resendAll();
     this.logger.info({ agentId: this.agentId }, 'registered with the master');
+    for (const registered of this.awaitingRegistration.splice(0)) registered();
     return true;
   }
 

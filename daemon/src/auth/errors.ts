@@ -16,6 +16,14 @@ export const JoinTokenRejectedError = defineError(
     '`mesolite token show` on the master.',
 );
 
+export const JoinTokenRequiredError = defineError(
+  'MESOLITE_ERR_JOIN_TOKEN_REQUIRED',
+  400,
+  (master: string) =>
+    `${master} serves TLS, so joining it takes its join token: pass --token (or MESOLITE_TOKEN) ` +
+    'with the value `mesolite token show` prints on the master.',
+);
+
 export const NoJoinTokenError = defineError(
   'MESOLITE_ERR_NO_JOIN_TOKEN',
   404,

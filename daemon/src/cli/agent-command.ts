@@ -3,8 +3,11 @@ import { Command, Option } from 'commander';
 import Fastify from 'fastify';
 import { startAgentRuntime } from '../agent/agent-runtime.js';
 import { filesRoutes } from '../agent/files/files-routes.js';
+import { prepareAgentJoin } from '../auth/agent-admission.js';
+import { JoinTokenRequiredError } from '../auth/errors.js';
 import { defaultWorkDir, isLoopback } from '../config/daemon-options.js';
 import { InsecureBindError } from '../errors.js';
+import { MasterFollower } from '../ha/master-follower.js';
 import { createLogger } from '../logger.js';
 import { healthRoutes } from '../server/health-routes.js';
 import { GroupCommitStore } from '../store/group-commit-store.js';
@@ -16,12 +19,26 @@ interface AgentFlags {
   master: string;
   token?: string;
   hostname?: string;
+  ip?: string;
   workDir: string;
   resources?: string;
   attributes?: string;
   port: number;
   host: string;
   logLevel: string;
+}
+
+/**
+ * A master served over https is joined only with a token whose CA it proves it holds;
+ * over http (loopback) the token, if any, is sent as is.
+ */
+async function joinMaster(
+  master: string,
+  token: string | undefined,
+): Promise<{ token: string | undefined; ca?: string }> {
+  if (new URL(master).protocol !== 'https:') return { token };
+  if (token === undefined || token.trim() === '') throw new JoinTokenRequiredError(master);
+  return prepareAgentJoin(master, token);
 }
 
 export function agentCommand(): Command {
@@ -31,6 +48,12 @@ export function agentCommand(): Command {
     .addOption(new Option('--token <token>', "the master's join token").env('MESOLITE_TOKEN'))
     .addOption(
       new Option('--hostname <name>', "the hostname tasks report (default: this machine's)"),
+    )
+    .addOption(
+      new Option(
+        '--ip <addr>',
+        "this machine's address on the master's network; the hostname reported when --hostname is absent",
+      ),
     )
     .addOption(
       new Option('--work-dir <dir>', 'where sandboxes and checkpoints live')
@@ -59,22 +82,34 @@ export function agentCommand(): Command {
     )
     .action(async (flags: AgentFlags) => {
       if (!isLoopback(flags.host)) throw new InsecureBindError(flags.host);
+      // Before anything is sent: a TLS master is verified against the token's CA.
+      const joined = await joinMaster(flags.master, flags.token);
       const logger = createLogger(flags.logLevel, 'mesolite-agent');
+      // --master zk://…/PATH: join whichever master leads, and move along with the leadership.
+      const follower = flags.master.startsWith('zk://')
+        ? await MasterFollower.start(flags.master, { logger })
+        : undefined;
       const store = GroupCommitStore.wrap(await LevelStore.open(join(flags.workDir, 'store')));
-      const runtime = await startAgentRuntime({
-        masterUrl: flags.master,
+      const starting = startAgentRuntime({
+        masterUrl: follower?.url ?? flags.master,
         workDir: flags.workDir,
         store: store.namespace('agent'),
         logger,
-        hostname: flags.hostname,
+        hostname: flags.hostname ?? flags.ip,
         resources: flags.resources,
         attributes: flags.attributes,
-        token: flags.token,
+        token: joined.token,
+        ...(joined.ca !== undefined ? { socketOptions: { ca: joined.ca } } : {}),
         onRefused: (message) => {
           process.stderr.write(`mesolite agent: the master refused this agent: ${message}\n`);
           process.exit(1);
         },
       });
+      // The first registration may have to wait for a leader elected after the agent began.
+      follower?.on('leader', (url) => {
+        void starting.then((started) => started.agent.followMaster(url));
+      });
+      const runtime = await starting;
       const server = Fastify({ loggerInstance: logger });
       await server.register(healthRoutes);
       await server.register(filesRoutes(runtime.files));
@@ -83,6 +118,7 @@ export function agentCommand(): Command {
       const shutdown = () => {
         void runtime
           .stop()
+          .then(() => follower?.close())
           .then(() => server.close())
           .then(() => store.close())
           .then(() => process.exit(0));

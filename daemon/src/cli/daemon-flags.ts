@@ -7,6 +7,7 @@ import {
   parseWeights,
 } from '../config/daemon-options.js';
 import { MesoliteError } from '../errors.js';
+import { parseZooKeeperUrl } from '../ha/zk-url.js';
 import { parsePort } from './parse.js';
 
 export interface DaemonFlags {
@@ -18,6 +19,12 @@ export interface DaemonFlags {
   weights?: Record<string, number>;
   plugins?: string[];
   classicPorts?: boolean;
+  zk?: string;
+  auth?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  ldapConfig?: string;
+  credentials?: string;
 }
 
 function parseSeconds(value: string): number {
@@ -29,6 +36,15 @@ function parseSeconds(value: string): number {
 function parseWeightsFlag(value: string): Record<string, number> {
   try {
     return parseWeights(value);
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof MesoliteError ? err.message : String(err));
+  }
+}
+
+function parseZkFlag(value: string): string {
+  try {
+    parseZooKeeperUrl(value);
+    return value;
   } catch (err) {
     throw new InvalidArgumentError(err instanceof MesoliteError ? err.message : String(err));
   }
@@ -71,8 +87,34 @@ export function addDaemonFlags(command: Command): Command {
     )
     .addOption(
       new Option(
+        '--zk <url>',
+        'zk://HOST:PORT[,HOST:PORT...]/PATH: run as one of several masters that elect a leader ' +
+          'and keep their state in ZooKeeper',
+      ).argParser(parseZkFlag),
+    )
+    .addOption(
+      new Option(
         '--classic-ports',
         'also serve Marathon on 8080 and Chronos on 4400, as they used to be',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--auth',
+        'serve HTTPS and require a login on loopback too (always on beyond loopback)',
+      ),
+    )
+    .addOption(
+      new Option('--tls-cert <file>', 'PEM certificate (chain) to serve (default: generated)'),
+    )
+    .addOption(new Option('--tls-key <file>', 'PEM key of --tls-cert'))
+    .addOption(
+      new Option('--ldap-config <file>', "LDAP settings (DC/OS's JSON fields plus group-roles)"),
+    )
+    .addOption(
+      new Option(
+        '--credentials <file>',
+        "framework principals and secrets, in Mesos's --credentials JSON format",
       ),
     )
     .addOption(

@@ -1,13 +1,17 @@
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import type { MasterAccessFlags } from '../auth/master-fetch.js';
 import { defaultWorkDir } from '../config/daemon-options.js';
 import { CLASSIC_PORTS } from '../daemon.js';
+import { LeaderSchedulerTransport } from '../ha/leader-scheduler-transport.js';
+import { MasterFollower } from '../ha/master-follower.js';
 import { createLogger } from '../logger.js';
 import { discoverPlugins } from '../plugins/discovery.js';
 import { PluginHost } from '../plugins/plugin-host.js';
 import { HttpSchedulerTransport } from '../scheduler/http-transport.js';
 import { GroupCommitStore } from '../store/group-commit-store.js';
 import { LevelStore } from '../store/level-store.js';
+import { clientFetch, withCredentialOptions } from './credential-options.js';
 import { masterOption, masterUrl } from './master-option.js';
 import { parsePort } from './parse.js';
 
@@ -20,20 +24,31 @@ interface PluginInfoJson {
 }
 
 async function call(
-  master: string,
+  flags: MasterAccessFlags,
   path: string,
   method: 'GET' | 'POST' = 'GET',
 ): Promise<unknown> {
-  const url = masterUrl(master, path);
+  const url = masterUrl(flags.master, path);
+  const send = await clientFetch(flags);
   let response: Response;
   try {
-    response = await fetch(url, { method });
+    response = await send(url, { method });
   } catch (err) {
     const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
     throw new Error(`cannot reach ${url}: ${cause}`);
   }
-  const body = (await response.json().catch(() => ({}))) as { message?: string };
-  if (!response.ok) throw new Error(body.message ?? `${url} answered ${response.status}`);
+  // Mesolite's errors carry `message`; DC/OS's auth errors, `description`.
+  const body = (await response.json().catch(() => ({}))) as {
+    message?: string;
+    description?: string;
+  };
+  if (!response.ok) {
+    const reason = body.message ?? body.description ?? `${url} answered ${response.status}`;
+    if (response.status !== 401) throw new Error(reason);
+    throw new Error(
+      `${reason} Log in with \`mesolite login --master ${flags.master}\`, or pass --token.`,
+    );
+  }
   return body;
 }
 
@@ -44,55 +59,57 @@ function fail(err: unknown): void {
 
 export function pluginCommand(): Command {
   const plugin = new Command('plugin').description('list, enable and disable plugins (frameworks)');
-  plugin
-    .command('list')
-    .description('the plugins of a master, with their state and any error')
-    .addOption(masterOption())
-    .option('--json', 'print JSON')
-    .action(async (flags: { master: string; json?: boolean }) => {
+  withCredentialOptions(
+    plugin
+      .command('list')
+      .description('the plugins of a master, with their state and any error')
+      .addOption(masterOption())
+      .option('--json', 'print JSON'),
+  ).action(async (flags: MasterAccessFlags & { json?: boolean }) => {
+    try {
+      const body = (await call(flags, '/mesolite/v1/plugins')) as {
+        plugins: PluginInfoJson[];
+        broken: Array<{ where: string; error: string }>;
+      };
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+        return;
+      }
+      const rows = body.plugins.map((p) => [p.name, p.version, p.status, p.error ?? '']);
+      const widths = [4, 7, 6].map((min, i) =>
+        Math.max(min, ...rows.map((row) => row[i]?.length ?? 0)),
+      );
+      const line = (cells: string[]) =>
+        `${cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}`.trimEnd();
+      process.stdout.write(`${line(['NAME', 'VERSION', 'STATUS', 'ERROR'])}\n`);
+      for (const row of rows) process.stdout.write(`${line(row)}\n`);
+      for (const broken of body.broken)
+        process.stdout.write(`BROKEN  ${broken.where}: ${broken.error}\n`);
+    } catch (err) {
+      fail(err);
+    }
+  });
+  for (const action of ['enable', 'disable'] as const) {
+    withCredentialOptions(
+      plugin
+        .command(`${action} <name>`)
+        .description(`${action} a plugin at run time`)
+        .addOption(masterOption()),
+    ).action(async (name: string, flags: MasterAccessFlags) => {
       try {
-        const body = (await call(flags.master, '/mesolite/v1/plugins')) as {
-          plugins: PluginInfoJson[];
-          broken: Array<{ where: string; error: string }>;
-        };
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-          return;
-        }
-        const rows = body.plugins.map((p) => [p.name, p.version, p.status, p.error ?? '']);
-        const widths = [4, 7, 6].map((min, i) =>
-          Math.max(min, ...rows.map((row) => row[i]?.length ?? 0)),
+        const info = (await call(
+          flags,
+          `/mesolite/v1/plugins/${encodeURIComponent(name)}/${action}`,
+          'POST',
+        )) as PluginInfoJson;
+        process.stdout.write(
+          `${info.name}: ${info.status}${info.error ? ` (${info.error})` : ''}\n`,
         );
-        const line = (cells: string[]) =>
-          `${cells.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}`.trimEnd();
-        process.stdout.write(`${line(['NAME', 'VERSION', 'STATUS', 'ERROR'])}\n`);
-        for (const row of rows) process.stdout.write(`${line(row)}\n`);
-        for (const broken of body.broken)
-          process.stdout.write(`BROKEN  ${broken.where}: ${broken.error}\n`);
+        if (action === 'enable' && info.status === 'failed') process.exitCode = 1;
       } catch (err) {
         fail(err);
       }
     });
-  for (const action of ['enable', 'disable'] as const) {
-    plugin
-      .command(`${action} <name>`)
-      .description(`${action} a plugin at run time`)
-      .addOption(masterOption())
-      .action(async (name: string, flags: { master: string }) => {
-        try {
-          const info = (await call(
-            flags.master,
-            `/mesolite/v1/plugins/${encodeURIComponent(name)}/${action}`,
-            'POST',
-          )) as PluginInfoJson;
-          process.stdout.write(
-            `${info.name}: ${info.status}${info.error ? ` (${info.error})` : ''}\n`,
-          );
-          if (action === 'enable' && info.status === 'failed') process.exitCode = 1;
-        } catch (err) {
-          fail(err);
-        }
-      });
   }
   plugin
     .command('run <name>')
@@ -120,21 +137,33 @@ export function pluginCommand(): Command {
         flags: { master: string; port?: number; workDir: string; logLevel: string },
       ) => {
         const logger = createLogger(flags.logLevel, `mesolite-${name}`);
+        // --master zk://…/PATH: every subscription goes to whichever master leads then.
+        const follower = flags.master.startsWith('zk://')
+          ? await MasterFollower.start(flags.master, { logger })
+          : undefined;
+        const connect = (master: string) => new HttpSchedulerTransport({ master, logger });
         const store = GroupCommitStore.wrap(await LevelStore.open(join(flags.workDir, 'store')));
         const host = new PluginHost({
           store: store.namespace('plugins'),
           logger,
           host: '127.0.0.1',
           io: undefined,
-          transport: () => new HttpSchedulerTransport({ master: flags.master, logger }),
+          transport: () =>
+            follower
+              ? new LeaderSchedulerTransport(() => follower.url, connect)
+              : connect(flags.master),
           ports: { [name]: flags.port ?? CLASSIC_PORTS[name] ?? 0 },
         });
-        host.masterUrl = flags.master;
+        host.masterUrl = follower?.url ?? flags.master;
+        follower?.on('leader', (url) => {
+          host.masterUrl = url;
+        });
         const discovered = await discoverPlugins(flags.workDir);
         const wanted = discovered.found.filter((found) => found.manifest.name === name);
         if (wanted.length === 0) {
           process.stderr.write(`mesolite plugin: no plugin named "${name}" is installed\n`);
           await store.close();
+          await follower?.close();
           process.exitCode = 1;
           return;
         }
@@ -146,6 +175,7 @@ export function pluginCommand(): Command {
           );
           await host.stopAll();
           await store.close();
+          await follower?.close();
           process.exitCode = 1;
           return;
         }
@@ -153,6 +183,7 @@ export function pluginCommand(): Command {
         const shutdown = () => {
           void host
             .stopAll()
+            .then(() => follower?.close())
             .then(() => store.close())
             .then(() => process.exit(0));
         };

@@ -2,6 +2,7 @@ import { resolveDaemonOptions } from '../config/daemon-options.js';
 import { startDaemon } from '../daemon.js';
 import { createLogger } from '../logger.js';
 import type { DaemonFlags } from './daemon-flags.js';
+import { joinInstructions } from './join-instructions.js';
 
 /** Starts a daemon from CLI flags, prints where it is, and stops it cleanly on a signal. */
 export async function runDaemon(flags: DaemonFlags, withAgent: boolean): Promise<void> {
@@ -14,11 +15,21 @@ export async function runDaemon(flags: DaemonFlags, withAgent: boolean): Promise
     ...(flags.weights ? { weights: flags.weights } : {}),
     ...(flags.plugins ? { plugins: flags.plugins } : {}),
     classicPorts: flags.classicPorts ?? false,
+    ...(flags.auth ? { auth: true } : {}),
+    ...(flags.tlsCert !== undefined ? { tlsCert: flags.tlsCert } : {}),
+    ...(flags.tlsKey !== undefined ? { tlsKey: flags.tlsKey } : {}),
+    ...(flags.ldapConfig !== undefined ? { ldapConfig: flags.ldapConfig } : {}),
+    ...(flags.credentials !== undefined ? { credentials: flags.credentials } : {}),
     ...(flags.offerTimeout !== undefined ? { offerTimeoutSeconds: flags.offerTimeout } : {}),
   });
   const logger = createLogger(options.logLevel);
   const daemon = await startDaemon(options, logger);
   process.stdout.write(`mesolite is up: ${daemon.url}/\n`);
+  if (daemon.joinToken !== undefined) {
+    process.stdout.write(
+      `${joinInstructions(daemon.url, daemon.joinToken, daemon.caFile, withAgent)}\n`,
+    );
+  }
 
   let signalled = false;
   const shutdown = (signal: NodeJS.Signals) => {

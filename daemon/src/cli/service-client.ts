@@ -3,7 +3,9 @@
  * client commands. It turns "no answer" into MasterUnreachableError and a refusal into
  * the error the command's framework speaks, so each command handles only the happy path.
  */
+import type { MasterAccessFlags } from '../auth/master-fetch.js';
 import { MasterUnreachableError } from './app/errors.js';
+import { clientFetch } from './credential-options.js';
 import { masterUrl } from './master-option.js';
 
 /** A request that hangs is as good as unreachable for a command someone is waiting on. */
@@ -17,12 +19,35 @@ export interface ServiceAnswer<T> {
 
 export type RefusalFactory = (path: string, status: number, body: unknown) => Error;
 
+/**
+ * The master and credentials of a command: its --master/--token/--ca-cert flags, or
+ * just the URL, and then the token and CA come from MESOLITE_TOKEN, MESOLITE_CA_CERT or
+ * what `mesolite login` saved for that master.
+ */
+export type ServiceTarget = string | MasterAccessFlags;
+
 export class ServiceClient {
+  private readonly access: MasterAccessFlags;
+  private fetcher: Promise<typeof fetch> | undefined;
+
   constructor(
-    private readonly master: string,
+    target: ServiceTarget,
     private readonly servicePath: string,
     private readonly refused: RefusalFactory,
-  ) {}
+  ) {
+    this.access =
+      typeof target === 'string'
+        ? {
+            master: target,
+            token: process.env.MESOLITE_TOKEN,
+            caCert: process.env.MESOLITE_CA_CERT,
+          }
+        : target;
+  }
+
+  private get master(): string {
+    return this.access.master;
+  }
 
   url(path: string): URL {
     return masterUrl(this.master, `${this.servicePath}/${path.replace(/^\//, '')}`);
@@ -34,9 +59,11 @@ export class ServiceClient {
     body?: unknown,
   ): Promise<ServiceAnswer<T>> {
     const url = this.url(path);
+    this.fetcher ??= clientFetch(this.access);
+    const send = await this.fetcher;
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await send(url, {
         method,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         ...(body === undefined

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { InsecureBindError, InvalidOptionError } from '../errors.js';
+import { InvalidOptionError } from '../errors.js';
 
 export const DEFAULT_PORT = 5050;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -22,6 +22,20 @@ export const DaemonOptionsSchema = Type.Object({
   plugins: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   /** Serve plugins on their classic ports too (Marathon 8080, Chronos 4400). */
   classicPorts: Type.Boolean(),
+  /** `zk://HOST:PORT[,...]/PATH`: contend for leadership there and keep the state in it (Mesos's --zk). */
+  zk: Type.Optional(Type.String({ pattern: '^zk://' })),
+  /**
+   * Serve HTTPS and require a credential on every request. Always on beyond loopback;
+   * on loopback only when asked (`--auth`), so the one-laptop demo needs no login.
+   */
+  auth: Type.Optional(Type.Boolean()),
+  /** User-given PEM certificate (chain allowed) and key; else a CA in WORK_DIR/tls. */
+  tlsCert: Type.Optional(Type.String({ minLength: 1 })),
+  tlsKey: Type.Optional(Type.String({ minLength: 1 })),
+  /** DC/OS LDAP configuration (JSON) stored at start, as `PUT /acs/api/v1/ldap/config`. */
+  ldapConfig: Type.Optional(Type.String({ minLength: 1 })),
+  /** Framework principals in Mesos's --credentials format. */
+  credentials: Type.Optional(Type.String({ minLength: 1 })),
   logLevel: Type.Union([
     Type.Literal('fatal'),
     Type.Literal('error'),
@@ -47,10 +61,14 @@ export function isLoopback(host: string): boolean {
   return false;
 }
 
+/** Whether the daemon serves HTTPS and checks credentials: beyond loopback it always does. */
+export function authRequired(options: Pick<DaemonOptions, 'host' | 'auth'>): boolean {
+  return options.auth === true || !isLoopback(options.host);
+}
+
 /**
- * Fills defaults, checks every option against its schema, and applies the one
- * security rule that holds before authentication exists: nothing listens beyond
- * loopback.
+ * Fills defaults, checks every option against its schema, and applies the security
+ * rule: beyond loopback, authentication is on whatever was asked.
  */
 export function resolveDaemonOptions(input: Partial<DaemonOptions>): DaemonOptions {
   const candidate = {
@@ -62,6 +80,11 @@ export function resolveDaemonOptions(input: Partial<DaemonOptions>): DaemonOptio
     agent: input.agent ?? true,
     classicPorts: input.classicPorts ?? false,
     ...(input.plugins !== undefined ? { plugins: input.plugins } : {}),
+    ...(input.zk !== undefined ? { zk: input.zk } : {}),
+    ...(input.tlsCert !== undefined ? { tlsCert: resolve(input.tlsCert) } : {}),
+    ...(input.tlsKey !== undefined ? { tlsKey: resolve(input.tlsKey) } : {}),
+    ...(input.ldapConfig !== undefined ? { ldapConfig: resolve(input.ldapConfig) } : {}),
+    ...(input.credentials !== undefined ? { credentials: resolve(input.credentials) } : {}),
     ...(input.offerTimeoutSeconds !== undefined
       ? { offerTimeoutSeconds: input.offerTimeoutSeconds }
       : {}),
@@ -71,8 +94,8 @@ export function resolveDaemonOptions(input: Partial<DaemonOptions>): DaemonOptio
     const option = firstError.instancePath.replace(/^\//, '') || 'options';
     throw new InvalidOptionError(option, firstError.message);
   }
-  if (!isLoopback(candidate.host)) throw new InsecureBindError(candidate.host);
-  return candidate as DaemonOptions;
+  const auth = input.auth === true || !isLoopback(candidate.host);
+  return { ...candidate, ...(auth ? { auth } : {}) } as DaemonOptions;
 }
 
 /** Parses Mesos's --weights syntax: "role1=2.0,role2=1.0". */

@@ -46,3 +46,17 @@ export const ZooKeeperContentionError = defineError(
     `Another writer kept changing the keys under ${root} while this batch was being applied; ` +
     'nothing was written. Only the leading master should write to the replicated store.',
 );
+
+export const NotLeadingError = defineError(
+  'MESOLITE_ERR_NOT_LEADING',
+  503,
+  () =>
+    'This master no longer leads, so it refuses to write the replicated state; the write ' +
+    'was not applied. Send it to the leading master (GET /master/redirect names it).',
+);
+
+export const SteppedDownError = defineError(
+  'MESOLITE_ERR_STEPPED_DOWN',
+  503,
+  (reason: string) => `This master stepped down before it could lead (${reason}).`,
+);

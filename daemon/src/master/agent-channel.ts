@@ -36,7 +36,18 @@ function linkFor(socket: AgentSocket): AgentLink {
   };
 }
 
-export function attachAgentChannel(io: Server, master: Master, logger: Logger): Namespace {
+/**
+ * Decides whether an agent may join, from the join token it presented; rejects with a
+ * coded error to refuse. Absent on loopback, where no secret is required.
+ */
+export type AgentAdmission = (token: string | undefined) => Promise<void>;
+
+export function attachAgentChannel(
+  io: Server,
+  master: Master,
+  logger: Logger,
+  admit?: AgentAdmission,
+): Namespace {
   const namespace = io.of(AGENT_NAMESPACE) as Namespace<AgentToMasterEvents, MasterToAgentEvents>;
   namespace.on('connection', (socket: AgentSocket) => {
     let agentId: string | undefined;
@@ -51,17 +62,24 @@ export function attachAgentChannel(io: Server, master: Master, logger: Logger): 
         answer({ ok: false, code: (err as MesoliteError).code, message: (err as Error).message });
         return;
       }
-      master.registerAgent(parsed, link).then(
-        (result) => {
-          agentId = result.agentId;
-          answer({ ok: true, agent_id: { value: result.agentId }, master_info: master.masterInfo });
-        },
-        (err: unknown) => {
-          const code = err instanceof MesoliteError ? err.code : 'MESOLITE_ERR_INTERNAL';
-          logger.warn({ err }, 'agent registration refused');
-          answer({ ok: false, code, message: (err as Error).message });
-        },
-      );
+      const admitted = admit ? admit(parsed.token) : Promise.resolve();
+      admitted
+        .then(() => master.registerAgent(parsed, link))
+        .then(
+          (result) => {
+            agentId = result.agentId;
+            answer({
+              ok: true,
+              agent_id: { value: result.agentId },
+              master_info: master.masterInfo,
+            });
+          },
+          (err: unknown) => {
+            const code = err instanceof MesoliteError ? err.code : 'MESOLITE_ERR_INTERNAL';
+            logger.warn({ err }, 'agent registration refused');
+            answer({ ok: false, code, message: (err as Error).message });
+          },
+        );
     });
 
     socket.on('status_update', (update) => {

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
+  type FastifyHttpOptions,
   type FastifyInstance,
   LogController,
   type RawReplyDefaultExpression,
@@ -14,6 +15,8 @@ import { healthRoutes } from './health-routes.js';
 
 export interface ServerOptions {
   logger: Logger;
+  /** Serve HTTPS with this certificate (chain) and key, PEM. */
+  https?: { readonly cert: string; readonly key: string } | undefined;
 }
 
 export type MesoliteServer = FastifyInstance<
@@ -29,14 +32,18 @@ export type MesoliteServer = FastifyInstance<
  * daemon's and each plugin's): lenient JSON bodies, doubled slashes, coded errors.
  */
 export function createHttpApp(options: ServerOptions): MesoliteServer {
-  const app = Fastify({
+  const config: FastifyHttpOptions<RawServerDefault> = {
     loggerInstance: options.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     // Clients join paths as strings (`/v2/apps//group/app`); Marathon treats the
     // doubled slash as one, and so do we.
     routerOptions: { ignoreDuplicateSlashes: true },
     forceCloseConnections: true,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  };
+  // With `https`, fastify makes an https.Server; everything the daemon does with the raw
+  // server (listen, address, socket.io) is the same for both, so one instance type serves.
+  const withTls = options.https === undefined ? config : { ...config, https: options.https };
+  const app = Fastify(withTls as typeof config).withTypeProvider<TypeBoxTypeProvider>();
 
   registerLenientJsonParser(app);
 

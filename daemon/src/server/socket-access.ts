@@ -1,10 +1,11 @@
 /**
  * Who may open a browser-facing socket.io namespace (`/ui`, `/plugins/<name>`). The
  * rule is the HTTP API's, decided in one place: a socket.io middleware the daemon
- * puts in front of each of those namespaces. Without user auth the daemon listens on
- * loopback unless given a secret, so every handshake that reached it is allowed; with
- * auth, the daemon passes the middleware that checks the same credentials as HTTP
- * (a cookie, an Authorization header, or socket.io's `auth: { token }`).
+ * puts in front of each of those namespaces. Without auth the daemon listens on
+ * loopback, so every handshake that reached it is allowed; with auth,
+ * daemon-security.ts passes authorizeHandshakes, which checks the same credentials as
+ * HTTP (a cookie, an Authorization header, or socket.io's `auth: { token }`) and may
+ * answer asynchronously, as socket.io middlewares can.
  */
 import type { Socket } from 'socket.io';
 

@@ -56,6 +56,7 @@ export function uiRoutes(options: UiRoutesOptions = {}) {
 
     app.get('/', async (_request, reply) => sendIndex(reply));
     app.get('/index.html', async (_request, reply) => sendIndex(reply));
+    app.get('/login', async (_request, reply) => sendIndex(reply));
     app.get('/ui', async (_request, reply) => sendIndex(reply));
     app.get('/ui/*', async (_request, reply) => sendIndex(reply));
 

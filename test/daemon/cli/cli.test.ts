@@ -39,10 +39,24 @@ describe('the mesolite CLI', () => {
     expect(result.stderr).toContain('unknown option');
   });
 
-  it('refuses to listen beyond loopback, saying why', async () => {
-    const result = await runCli(['up', '--host', '0.0.0.0', '--port', '0']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('MESOLITE_ERR_INSECURE_BIND');
+  it('refuses to listen beyond loopback with no admin to log in, saying how to make one', async () => {
+    const workDir = await mkdtemp(join(tmpdir(), 'mesolite-cli-'));
+    try {
+      const result = await runCli([
+        'up',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '0',
+        '--work-dir',
+        workDir,
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('MESOLITE_ERR_NO_ADMIN_USER');
+      expect(result.stderr).toContain('mesolite user add NAME --role admin');
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
   });
 
   it('reports an unreachable master from `health` with a non-zero exit', async () => {

@@ -21,13 +21,16 @@ describe('daemon options', () => {
   );
 
   it.each(['0.0.0.0', '192.168.1.10', '::', 'example.com'])(
-    'refuses to listen beyond loopback on %s without authentication',
+    'turns authentication on to listen beyond loopback on %s',
     (host) => {
-      expect(() => resolveDaemonOptions({ host })).toThrow(
-        expect.objectContaining({ code: 'MESOLITE_ERR_INSECURE_BIND' }),
-      );
+      expect(resolveDaemonOptions({ host }).auth).toBe(true);
     },
   );
+
+  it('leaves loopback without authentication unless asked', () => {
+    expect(resolveDaemonOptions({}).auth).toBeUndefined();
+    expect(resolveDaemonOptions({ auth: true }).auth).toBe(true);
+  });
 
   it('refuses a port out of range, naming the option', () => {
     expect(() => resolveDaemonOptions({ port: 70000 })).toThrow(/Invalid port/);

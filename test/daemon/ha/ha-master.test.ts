@@ -1,0 +1,123 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, resolveDaemonOptions } from '@mesolite/daemon';
+import { HaMaster } from '@mesolite/daemon/ha/ha-master';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ZooKeeperServer, zookeeperServer } from '../../support/real-services.js';
+import { waitFor } from '../../support/wait.js';
+
+let zk: ZooKeeperServer;
+let run = 0;
+const started: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  zk = await zookeeperServer({ tickTime: 500 });
+});
+afterAll(async () => {
+  await zk?.stop();
+});
+afterEach(async () => {
+  for (const stop of started.splice(0).reverse()) await stop();
+});
+
+/** A highly available master in this process, contending under `path`. */
+async function haMaster(path: string): Promise<HaMaster> {
+  const workDir = await mkdtemp(join(tmpdir(), 'mesolite-ha-'));
+  const master = await HaMaster.start({
+    zk: `zk://${zk.connectionString}${path}`,
+    daemon: resolveDaemonOptions({
+      port: 0,
+      workDir,
+      logLevel: 'silent',
+      agent: false,
+      plugins: [],
+    }),
+    logger: createLogger(process.env.MESOLITE_TEST_LOG ?? 'silent'),
+  });
+  started.push(async () => {
+    await master.stop();
+    await rm(workDir, { recursive: true, force: true });
+  });
+  return master;
+}
+
+function nextPath(): string {
+  run += 1;
+  return `/ha-master-${run}/mesolite`;
+}
+
+async function get(url: string): Promise<Response> {
+  return fetch(url, { redirect: 'manual' });
+}
+
+describe('a highly available master', () => {
+  it('leads alone and reports leader, leader_info, elected_time and its pid in /master/state', async () => {
+    const master = await haMaster(nextPath());
+    await master.waitUntilLeading();
+
+    const state = (await (await get(`${master.url}/master/state`)).json()) as Record<
+      string,
+      unknown
+    >;
+    const pid = `master@127.0.0.1:${master.self.port}`;
+    expect(state.pid).toBe(pid);
+    expect(state.leader).toBe(pid);
+    expect(state.leader_info).toMatchObject({ id: master.self.id, port: master.self.port });
+    expect(typeof state.elected_time).toBe('number');
+  });
+
+  it("redirects a follower's state and scheduler API to the leader, and answers /health itself", async () => {
+    const path = nextPath();
+    const leader = await haMaster(path);
+    await leader.waitUntilLeading();
+    const follower = await haMaster(path);
+    await waitFor('the follower to know the leader', async () =>
+      follower.leadership.leader()?.id === leader.self.id ? true : undefined,
+    );
+
+    const state = await get(`${follower.url}/master/state?jsonp=x`);
+    expect(state.status).toBe(307);
+    expect(state.headers.get('location')).toBe(
+      `//127.0.0.1:${leader.self.port}/master/state?jsonp=x`,
+    );
+    expect((await get(`${follower.url}/api/v1/scheduler`)).status).toBe(307);
+    expect((await get(`${follower.url}/health`)).status).toBe(200);
+    expect(follower.daemon).toBeUndefined();
+  });
+
+  it('takes over, with what the old leader wrote, when the leader stops', async () => {
+    const path = nextPath();
+    const first = await haMaster(path);
+    const daemon = await first.waitUntilLeading();
+    await daemon.master.updateWeights([{ role: 'ops', weight: 3 }]);
+    const second = await haMaster(path);
+
+    await first.stop();
+    const next = await second.waitUntilLeading();
+    expect(next.master.weights.get('ops')).toBe(3);
+  });
+
+  it('steps down at once when it loses ZooKeeper, answers 503 without a leader, and leads again when it returns', async () => {
+    const master = await haMaster(nextPath());
+    const daemon = await master.waitUntilLeading();
+
+    zk.pause();
+    try {
+      await waitFor('the master to step down', async () => (master.isLeading ? undefined : true));
+      // The old term's master core no longer writes the replicated state.
+      await expect(daemon.master.updateWeights([{ role: 'dev', weight: 2 }])).rejects.toThrow();
+      // It serves on as a follower (after a moment to start its next term).
+      const state = await waitFor('the stepped-down master to answer', () =>
+        get(`${master.url}/master/state`).catch(() => undefined),
+      );
+      expect(state.status).toBe(503);
+      expect(await state.text()).toBe('No leader elected');
+    } finally {
+      zk.resume();
+    }
+    const again = await master.waitUntilLeading();
+    expect(again).not.toBe(daemon);
+    expect(again.master.weights.has('dev')).toBe(false);
+  });
+});
