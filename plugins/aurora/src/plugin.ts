@@ -34,7 +34,7 @@ function penalties(config: Readonly<Record<string, unknown>>): PenaltySettings {
 
 export async function activate(context: PluginContext): Promise<void> {
   const store = new AuroraStore(context.store);
-  const client = context.scheduler();
+  const client = context.scheduler({ autoAcknowledge: true });
   const runtime = new AuroraRuntime(client, store, context.logger, {
     penalties: penalties(context.config),
   });

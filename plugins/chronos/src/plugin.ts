@@ -14,7 +14,7 @@ import { ChronosStore } from './state/chronos-store.js';
 export async function activate(context: PluginContext): Promise<void> {
   const config = readConfig(context.config);
   const store = new ChronosStore(context.store);
-  const client = context.scheduler();
+  const client = context.scheduler({ autoAcknowledge: true });
   const webhook = new FailureWebhook(context.logger);
   const masterUrl = context.masterUrl.replace(/\/$/, '');
   const runtime = new ChronosRuntime(

@@ -47,7 +47,7 @@ export async function activate(context: PluginContext): Promise<void> {
   const logger = context.logger;
   const store = new MarathonStore(context.store);
   const bus = new EventBus({ log: logger });
-  const client = context.scheduler();
+  const client = context.scheduler({ autoAcknowledge: true });
   const proxies = new ServicePortManager({ host: context.host, log: logger });
 
   const syncServicePorts = (appId: string) => {

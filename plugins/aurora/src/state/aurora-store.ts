@@ -3,28 +3,17 @@
  * (so a restarted plugin fails over to its running tasks), jobs, tasks and updates.
  * Everything is written before it is acted upon, so a kill -9 loses nothing decided.
  */
-import type { JsonValue, Store } from '@mesolite/daemon/store/store';
+import { FrameworkStore } from '@mesolite/daemon/plugins/framework-store';
+import type { JsonValue } from '@mesolite/daemon/store/store';
 import type { JobRecord, TaskRecord, UpdateRecord } from './records.js';
 
-const FRAMEWORK_ID = 'framework-id';
 const JOBS = 'jobs/';
 const TASKS = 'tasks/';
 const UPDATES = 'updates/';
 
 const json = (value: object) => value as unknown as JsonValue;
 
-export class AuroraStore {
-  constructor(private readonly store: Store) {}
-
-  async frameworkId(): Promise<string | undefined> {
-    const value = await this.store.get(FRAMEWORK_ID);
-    return typeof value === 'string' ? value : undefined;
-  }
-
-  setFrameworkId(id: string): Promise<void> {
-    return this.store.put(FRAMEWORK_ID, id);
-  }
-
+export class AuroraStore extends FrameworkStore {
   jobs(): Promise<JobRecord[]> {
     return this.all<JobRecord>(JOBS);
   }

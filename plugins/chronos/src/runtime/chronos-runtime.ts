@@ -398,24 +398,14 @@ export class ChronosRuntime {
     });
   }
 
-  private handleUpdate(status: TaskStatus): void {
-    void this.exclusive(() => this.applyUpdate(status)).then(
-      async () => {
-        if (status.uuid && status.agent_id) {
-          await this.client
-            .acknowledge(status.agent_id, status.task_id, status.uuid)
-            .catch((err: unknown) =>
-              this.logger.warn({ err }, 'acknowledgement failed; the master re-sends the update'),
-            );
-        }
-        this.wake();
-      },
-      (err: unknown) =>
-        this.logger.error(
-          { err, taskId: status.task_id.value },
-          'could not record a status update',
-        ),
-    );
+  /**
+   * An update is recorded before the client acknowledges it (the client is created with
+   * autoAcknowledge, which acknowledges once this promise resolves): a crash in between
+   * makes the master send it again, and a failure leaves it unacknowledged.
+   */
+  private async handleUpdate(status: TaskStatus): Promise<void> {
+    await this.exclusive(() => this.applyUpdate(status));
+    this.wake();
   }
 
   private async applyUpdate(status: TaskStatus): Promise<void> {

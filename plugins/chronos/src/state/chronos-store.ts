@@ -5,12 +5,12 @@
  * A job's definition and state are written in one batch when both change.
  */
 
+import { FrameworkStore } from '@mesolite/daemon/plugins/framework-store';
 import { validator } from '@mesolite/daemon/protocol/validate';
-import type { JsonValue, Store } from '@mesolite/daemon/store/store';
+import type { JsonValue } from '@mesolite/daemon/store/store';
 import { ChronosJob } from '../job/job-schema.js';
 import { JobState } from '../job/job-state.js';
 
-const FRAMEWORK_ID = 'framework-id';
 const JOBS = 'jobs/';
 const STATES = 'states/';
 
@@ -26,18 +26,7 @@ function json(value: unknown): JsonValue {
   return value as JsonValue;
 }
 
-export class ChronosStore {
-  constructor(private readonly store: Store) {}
-
-  async frameworkId(): Promise<string | undefined> {
-    const value = await this.store.get(FRAMEWORK_ID);
-    return typeof value === 'string' ? value : undefined;
-  }
-
-  setFrameworkId(id: string): Promise<void> {
-    return this.store.put(FRAMEWORK_ID, id);
-  }
-
+export class ChronosStore extends FrameworkStore {
   /** Every job with its state, checked against their schemas. */
   async jobs(): Promise<StoredJob[]> {
     const states = new Map<string, JobState>();

@@ -371,23 +371,13 @@ export class MarathonRuntime<A> {
     }
   }
 
-  private handleUpdate(status: TaskStatus): void {
-    void this.applyUpdate(status).then(
-      async () => {
-        if (status.uuid && status.agent_id) {
-          await this.client
-            .acknowledge(status.agent_id, status.task_id, status.uuid)
-            .catch((err: unknown) => {
-              this.logger.warn({ err }, 'acknowledgement failed; the master re-sends the update');
-            });
-        }
-      },
-      (err: unknown) =>
-        this.logger.error(
-          { err, taskId: status.task_id.value },
-          'could not record a status update',
-        ),
-    );
+  /**
+   * An update is recorded before the client acknowledges it (the client is created with
+   * autoAcknowledge, which acknowledges once this promise resolves): a crash in between
+   * makes the master send it again, and a failure leaves it unacknowledged.
+   */
+  private async handleUpdate(status: TaskStatus): Promise<void> {
+    await this.applyUpdate(status);
   }
 
   /** Records an update; persisted before it is acknowledged. */

@@ -4,10 +4,10 @@
  * flight, and the framework id (so a restarted plugin fails over instead of
  * registering a new framework and orphaning its tasks).
  */
-import type { JsonValue, Store } from '@mesolite/daemon/store/store';
+import { FrameworkStore } from '@mesolite/daemon/plugins/framework-store';
+import type { JsonValue } from '@mesolite/daemon/store/store';
 import type { Instance } from './instance.js';
 
-const FRAMEWORK_ID = 'framework-id';
 const APPS = 'apps/';
 const VERSIONS = 'versions/';
 const INSTANCES = 'instances/';
@@ -19,18 +19,7 @@ function encode(id: string): string {
   return encodeURIComponent(id);
 }
 
-export class MarathonStore {
-  constructor(private readonly store: Store) {}
-
-  async frameworkId(): Promise<string | undefined> {
-    const value = await this.store.get(FRAMEWORK_ID);
-    return typeof value === 'string' ? value : undefined;
-  }
-
-  setFrameworkId(id: string): Promise<void> {
-    return this.store.put(FRAMEWORK_ID, id);
-  }
-
+export class MarathonStore extends FrameworkStore {
   async apps<T>(): Promise<T[]> {
     const apps: T[] = [];
     for await (const [, value] of this.store.entries(APPS)) apps.push(value as unknown as T);
