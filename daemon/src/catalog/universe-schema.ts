@@ -71,83 +71,6 @@ export type PackageDefinition = Static<typeof PackageDefinition>;
 export const RepositoryIndex = Type.Object({ packages: Type.Array(PackageDefinition) });
 export type RepositoryIndex = Static<typeof RepositoryIndex>;
 
-/**
- * The fields of Cosmos's package case classes (V2Package, V3Package, V4Package), in
- * their order, which its encoders keep: what DCOS_PACKAGE_DEFINITION holds.
- */
-export const CASE_CLASS_FIELDS: Record<'2.0' | '3.0' | '4.0', readonly string[]> = {
-  '2.0': [
-    'packagingVersion',
-    'name',
-    'version',
-    'releaseVersion',
-    'maintainer',
-    'description',
-    'marathon',
-    'tags',
-    'selected',
-    'scm',
-    'website',
-    'framework',
-    'preInstallNotes',
-    'postInstallNotes',
-    'postUninstallNotes',
-    'licenses',
-    'resource',
-    'config',
-    'command',
-  ],
-  '3.0': [
-    'packagingVersion',
-    'name',
-    'version',
-    'releaseVersion',
-    'maintainer',
-    'description',
-    'tags',
-    'selected',
-    'scm',
-    'website',
-    'framework',
-    'preInstallNotes',
-    'postInstallNotes',
-    'postUninstallNotes',
-    'licenses',
-    'minDcosReleaseVersion',
-    'marathon',
-    'resource',
-    'config',
-    'command',
-    'lastUpdated',
-    'hasKnownIssues',
-  ],
-  '4.0': [
-    'packagingVersion',
-    'name',
-    'version',
-    'releaseVersion',
-    'maintainer',
-    'description',
-    'tags',
-    'selected',
-    'scm',
-    'website',
-    'framework',
-    'preInstallNotes',
-    'postInstallNotes',
-    'postUninstallNotes',
-    'licenses',
-    'minDcosReleaseVersion',
-    'marathon',
-    'resource',
-    'config',
-    'lastUpdated',
-    'hasKnownIssues',
-    'upgradesFrom',
-    'downgradesTo',
-  ],
-};
-
 /** The field order of Cosmos's responses that carry a package, whatever its version. */
 export const PACKAGE_FIELD_ORDER = [
   'packagingVersion',
@@ -175,3 +98,38 @@ export const PACKAGE_FIELD_ORDER = [
   'upgradesFrom',
   'downgradesTo',
 ] as const;
+
+function fieldsWithout(...absent: string[]): readonly string[] {
+  return PACKAGE_FIELD_ORDER.filter((field) => !absent.includes(field));
+}
+
+/**
+ * The fields of Cosmos's package case classes (V2Package, V3Package, V4Package), in
+ * their order, which its encoders keep: what DCOS_PACKAGE_DEFINITION holds.
+ */
+export const CASE_CLASS_FIELDS: Record<'2.0' | '3.0' | '4.0', readonly string[]> = {
+  '2.0': [
+    'packagingVersion',
+    'name',
+    'version',
+    'releaseVersion',
+    'maintainer',
+    'description',
+    'marathon',
+    'tags',
+    'selected',
+    'scm',
+    'website',
+    'framework',
+    'preInstallNotes',
+    'postInstallNotes',
+    'postUninstallNotes',
+    'licenses',
+    'resource',
+    'config',
+    'command',
+  ],
+  // 3.0 and 4.0 keep the response order; 3.0 has no up/downgrades, 4.0 no command.
+  '3.0': fieldsWithout('upgradesFrom', 'downgradesTo'),
+  '4.0': fieldsWithout('command'),
+};
