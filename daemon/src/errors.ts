@@ -45,10 +45,10 @@ export function defineError<A extends unknown[]>(
 export const InsecureBindError = defineError(
   'MESOLITE_ERR_INSECURE_BIND',
   400,
-  (host: string) =>
-    `Refusing to listen on ${host}: beyond loopback the daemon must require authentication, ` +
-    'and this build does not serve authenticated HTTPS yet. Listen on 127.0.0.1 (the default) ' +
-    'or another loopback address.',
+  (host: string, what: string) =>
+    `Refusing to listen on ${host}: ${what} has no login of its own, so it listens only on ` +
+    'loopback (127.0.0.1, the default). For a LAN, start the master with `mesolite up --host ADDR`, ' +
+    'which serves HTTPS and requires a login.',
 );
 
 export const InvalidOptionError = defineError(

@@ -81,7 +81,9 @@ export function agentCommand(): Command {
         .default('info'),
     )
     .action(async (flags: AgentFlags) => {
-      if (!isLoopback(flags.host)) throw new InsecureBindError(flags.host);
+      if (!isLoopback(flags.host)) {
+        throw new InsecureBindError(flags.host, "the agent's files endpoint");
+      }
       // Before anything is sent: a TLS master is verified against the token's CA.
       const joined = await joinMaster(flags.master, flags.token);
       const logger = createLogger(flags.logLevel, 'mesolite-agent');
