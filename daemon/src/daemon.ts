@@ -5,20 +5,26 @@ import { Server as SocketServer } from 'socket.io';
 import { type AgentRuntime, startAgentRuntime } from './agent/agent-runtime.js';
 import { FilesRegistry } from './agent/files/files-registry.js';
 import { filesRoutes } from './agent/files/files-routes.js';
+import { localFilesSource } from './agent/files/files-source.js';
+import { OwnerNames } from './agent/files/owner-names.js';
 import { authPlugin } from './auth/auth-plugin.js';
 import { catalogRoutes } from './catalog/cosmos-routes.js';
 import type { DaemonOptions } from './config/daemon-options.js';
 import { WorkDirError } from './errors.js';
 import type { Logger } from './logger.js';
 import { attachAgentChannel } from './master/agent-channel.js';
+import { agentFilesRoutes } from './master/http/agent-files-routes.js';
+import { imagesRoutes } from './master/http/images-endpoint.js';
 import { masterRoutes } from './master/http/routes.js';
 import { inProcessEndpoint } from './master/in-process-endpoint.js';
 import { Master } from './master/master.js';
 import { buildMasterInfo } from './master/master-info.js';
 import { getState } from './master/render/operator-responses.js';
-import { type DiscoveredPlugin, discoverPlugins } from './plugins/discovery.js';
+import { discoverPlugins } from './plugins/discovery.js';
 import { PluginHost } from './plugins/plugin-host.js';
+import { PluginInstaller } from './plugins/plugin-installer.js';
 import { pluginRoutes } from './plugins/plugin-routes.js';
+import { selectPlugins } from './plugins/plugin-selection.js';
 import type { MasterInfo } from './protocol/mesos.js';
 import { InProcessSchedulerTransport } from './scheduler/in-process-transport.js';
 import { buildServer, type MesoliteServer } from './server/app.js';
@@ -139,15 +145,15 @@ export async function startDaemon(
     transport: () => new InProcessSchedulerTransport(inProcessEndpoint(master)),
     ...(options.classicPorts ? { ports: CLASSIC_PORTS } : {}),
     ...(pluginConfig === undefined ? {} : { config: pluginConfig }),
+    socketAccess: security.socketAccess,
   });
+  const installer = new PluginInstaller({ workDir: options.workDir, host: plugins });
   // Browser-facing namespaces admit handshakes on the HTTP API's terms, decided here once.
   const socketAccess: SocketAccess = security.socketAccess;
   const ui = attachUiChannel(io, {
     logger: logger.child({ component: 'ui-channel' }),
     access: socketAccess,
   });
-  // Filled once plugins are discovered; their UI modules are served from then on.
-  let loadedPlugins: readonly DiscoveredPlugin[] = [];
   let agent: AgentRuntime | undefined;
   try {
     // First, so that its hook checks every request, the follower routes' included.
@@ -156,16 +162,25 @@ export async function startDaemon(
     await server.register(masterRoutes(master));
     await server.register(masterRoutes(master), { prefix: '/mesos' });
     if (options.agent) await server.register(filesRoutes(files));
-    await server.register(pluginRoutes(plugins));
+    // Every agent's sandboxes through the master, as DC/OS serves /agent/<id>/files/*.
+    const localFiles = localFilesSource(files, new OwnerNames());
+    const agentFiles = agentFilesRoutes({
+      master,
+      localAgent: () => agent && { id: agent.agent.id, files: localFiles },
+    });
+    await server.register(agentFiles);
+    await server.register(agentFiles, { prefix: '/mesos' });
+    await server.register(pluginRoutes(plugins, installer));
     await server.register(uiRoutes());
     await server.register(
       pluginUiRoutes((name) => {
-        const plugin = loadedPlugins.find((found) => found.manifest.name === name);
+        const plugin = plugins.plugin(name);
         return plugin && { dir: plugin.dir, ui: plugin.manifest.ui };
       }),
     );
     await server.register(demoRoutes);
     await server.register(catalogRoutes({ store: store.namespace('catalog') }));
+    await server.register(imagesRoutes({ master, workDir: options.workDir }));
     attachAgentChannel(
       io,
       master,
@@ -213,13 +228,9 @@ export async function startDaemon(
     }
     const localAgent = agent;
     plugins.masterUrl = url;
+    await installer.recover();
     const discovered = await discoverPlugins(options.workDir);
-    const wanted = options.plugins;
-    loadedPlugins = wanted
-      ? discovered.found.filter((plugin) => wanted.includes(plugin.manifest.name))
-      : discovered.found;
-    for (const plugin of loadedPlugins) io.of(`/plugins/${plugin.manifest.name}`).use(socketAccess);
-    await plugins.load(loadedPlugins, discovered.broken);
+    await plugins.load(selectPlugins(discovered.found, options.plugins), discovered.broken);
     logger.info({ url, workDir: options.workDir }, 'mesolite daemon listening');
 
     let stopping: Promise<void> | undefined;

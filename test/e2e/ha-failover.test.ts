@@ -170,7 +170,15 @@ describe('three highly available masters and an agent, on one machine', () => {
     const created = await fetch(`${follower.url}/service/marathon/v2/apps`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: APP_ID, cmd: 'sleep 600', cpus: 0.1, mem: 16, instances: 2 }),
+      body: JSON.stringify({
+        id: APP_ID,
+        cmd: 'sleep 600',
+        cpus: 0.1,
+        mem: 16,
+        instances: 2,
+        // No service port: another test's Marathon on this machine may hold 10000.
+        portDefinitions: [],
+      }),
     });
     expect(created.status).toBe(201);
     const before = await waitFor('two running instances', async () => {

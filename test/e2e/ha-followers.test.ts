@@ -104,7 +104,7 @@ describe('processes that follow the leading master through ZooKeeper', () => {
     expect(state.leader).toBe(`master@127.0.0.1:${new URL(url).port}`);
   });
 
-  it('runs Marathon on its own against whichever master leads, across a failover', async () => {
+  it('runs Marathon on its own, and it re-subscribes to the new leader with its task after a failover', async () => {
     const zkPath = zkUrl();
     const master = (name: string) =>
       cli(['master', '--zk', zkPath, '--port', '0', '--work-dir', name, '--plugins', '']);
@@ -132,7 +132,15 @@ describe('processes that follow the leading master through ZooKeeper', () => {
     const created = await fetch(`${marathon}/v2/apps`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'remote', cmd: 'sleep 1000', cpus: 0.1, mem: 16, instances: 1 }),
+      body: JSON.stringify({
+        id: 'remote',
+        cmd: 'sleep 1000',
+        cpus: 0.1,
+        mem: 16,
+        instances: 1,
+        // No service port: another test's Marathon on this machine may hold 10000.
+        portDefinitions: [],
+      }),
     });
     expect(created.status).toBe(201);
     const [task] = await waitFor('one running task', async () => {
@@ -145,35 +153,22 @@ describe('processes that follow the leading master through ZooKeeper', () => {
     const leaderChild = children[0] as ChildProcess;
     leaderChild.kill('SIGKILL');
     await once(leaderChild, 'exit');
-    await waitFor('the framework back on the new leader with its task', async () => {
+    await waitFor('the framework and the agent back on the new leader, with the task', async () => {
       const tasks = await runningTasks(second);
-      const frameworks = await fetch(`${second}/master/state`).then(
+      const state = await fetch(`${second}/master/state`).then(
         (response) =>
-          response.json() as Promise<{ frameworks: Array<{ id: string; active: boolean }> }>,
+          response.json() as Promise<{
+            frameworks: Array<{ id: string; active: boolean }>;
+            slaves: Array<{ active: boolean }>;
+          }>,
       );
-      const active = frameworks.frameworks.some(
+      const active = state.frameworks.some(
         (framework) => framework.id === task?.framework_id.value && framework.active,
       );
-      return active && tasks.length === 1 && pidOf(tasks[0] as V1Task) === pid ? true : undefined;
+      const agentBack = state.slaves.some((slave) => slave.active);
+      return active && agentBack && tasks.length === 1 && pidOf(tasks[0] as V1Task) === pid
+        ? true
+        : undefined;
     });
-
-    await waitFor('no deployment in progress', async () => {
-      const response = await fetch(`${marathon}/v2/deployments`);
-      return ((await response.json()) as unknown[]).length === 0 ? true : undefined;
-    });
-    const scaled = await fetch(`${marathon}/v2/apps/remote`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ instances: 2 }),
-    });
-    expect(scaled.status).toBe(200);
-    const both = await waitFor('two running tasks on the new leader', async () => {
-      const tasks = await runningTasks(second);
-      return tasks.length === 2 ? tasks : undefined;
-    });
-    for (const each of both) {
-      const eachPid = pidOf(each);
-      if (eachPid !== undefined) taskPids.push(eachPid);
-    }
   });
 });

@@ -11,8 +11,11 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import { Agent } from './agent.js';
 import { DockerContainerizer } from './docker/docker-containerizer.js';
+import { DockerImages } from './docker/docker-images.js';
 import { fetchUris } from './fetcher/fetcher.js';
 import { FilesRegistry } from './files/files-registry.js';
+import { localFilesSource } from './files/files-source.js';
+import { OwnerNames } from './files/owner-names.js';
 import { attachSandbox, type SandboxAttachment } from './files/sandbox-attachment.js';
 import { startHealthCheck } from './health/health-checker.js';
 import { ProcessContainerizer } from './process/process-containerizer.js';
@@ -105,6 +108,8 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
         await fetchUris(uris, sandbox, { cacheDir, logger });
       },
       startHealthCheck: (check) => startHealthCheck({ ...check, logger }),
+      files: localFilesSource(files, new OwnerNames()),
+      images: new DockerImages({ logger, ca: options.socketOptions?.ca as string | undefined }),
     },
   });
   await agent.start();

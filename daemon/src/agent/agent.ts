@@ -11,6 +11,7 @@ import {
   AGENT_NAMESPACE,
   type AgentStatusUpdate,
   type AgentToMasterEvents,
+  ImportImageRequest,
   type KillTaskMessage,
   type MasterToAgentEvents,
   type RegisterAgentReply,
@@ -29,6 +30,7 @@ import {
   type TaskState,
   type TaskStatus,
 } from '../protocol/mesos.js';
+import { validator } from '../protocol/validate.js';
 import type { JsonValue, Store } from '../store/store.js';
 import type {
   ContainerCheckpoint,
@@ -36,6 +38,8 @@ import type {
   ContainerTermination,
   RunningContainer,
 } from './containerizer.js';
+import { filesRequestHandlers } from './files/files-channel.js';
+import type { FilesSource } from './files/files-source.js';
 import { AgentStatusUpdates } from './status-updates.js';
 import { taskEnvironment, taskPorts } from './task-environment.js';
 
@@ -61,6 +65,13 @@ export interface AgentDependencies {
   scheduleSandboxGc(path: string): void;
   /** Fetches CommandInfo.uris into the sandbox; rejects with a message naming the URI. */
   fetchUris(uris: NonNullable<CommandInfo['uris']>, sandbox: string): Promise<void>;
+  /** The files API the master reads sandboxes through; without it, its files requests go unanswered. */
+  files?: FilesSource;
+  /** The Docker engine's images, for the master's image list and imports; absent without Docker support. */
+  images?: {
+    list(): Promise<string[]>;
+    importFrom(url: string, authorization?: string): Promise<string[]>;
+  };
   /** Starts a health checker for a running task; returns its stopper. */
   startHealthCheck(options: {
     check: HealthCheck;
@@ -127,6 +138,34 @@ const TRANSIENT_REFUSALS = new Set([
   'MESOLITE_ERR_NOT_LEADING',
   'MESOLITE_ERR_ZK_UNAVAILABLE',
 ]);
+
+const importRequest = validator(ImportImageRequest, 'image import request');
+
+/** An image operation's outcome as the agent channel answers it: never a rejection. */
+async function imageAnswer(
+  operation: Promise<string[]> | undefined,
+): Promise<{ ok: true; value: string[] } | { ok: false; code: string; message: string }> {
+  if (operation === undefined) {
+    return {
+      ok: false,
+      code: 'MESOLITE_ERR_DOCKER_UNAVAILABLE',
+      message: 'This agent has no Docker support',
+    };
+  }
+  try {
+    return { ok: true, value: await operation };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return {
+      ok: false,
+      code:
+        typeof code === 'string' && code.startsWith('MESOLITE_ERR_')
+          ? code
+          : 'MESOLITE_ERR_INTERNAL',
+      message: (err as Error).message,
+    };
+  }
+}
 
 export class Agent {
   private agentId: string | undefined;
@@ -257,6 +296,37 @@ export class Agent {
       socket.on('status_update_acknowledgement', (ack) => void this.acknowledged(ack));
       socket.on('framework_message', () => {
         // Framework messages go to custom executors; command tasks have none to receive them.
+      });
+      const files = this.options.dependencies.files;
+      if (files !== undefined) {
+        const handlers = filesRequestHandlers(files);
+        socket.on('files_browse', handlers.files_browse);
+        socket.on('files_read', handlers.files_read);
+        socket.on('files_stat', handlers.files_stat);
+        socket.on('files_debug', handlers.files_debug);
+      }
+      socket.on('list_images', (reply) => {
+        void imageAnswer(this.options.dependencies.images?.list()).then((answer) =>
+          reply(answer.ok ? { ok: true, images: answer.value } : answer),
+        );
+      });
+      socket.on('import_image', (request, reply) => {
+        if (!importRequest.check(request)) {
+          reply({
+            ok: false,
+            code: 'MESOLITE_ERR_INVALID_REQUEST',
+            message:
+              'The import request is malformed: it needs the path of a tarball on the master',
+          });
+          return;
+        }
+        const images = this.options.dependencies.images;
+        void imageAnswer(
+          images?.importFrom(
+            new URL(request.path, this.options.masterUrl).toString(),
+            request.authorization,
+          ),
+        ).then((answer) => reply(answer.ok ? { ok: true, loaded: answer.value } : answer));
       });
     });
   }

@@ -6,14 +6,16 @@
  *   POST /package/repository/list | add | delete
  *   GET  /capabilities
  *
- * Repositories that could not be read are reported in `Warning` headers (RFC 7234,
- * code 199), since Cosmos's bodies have no field for them.
+ * Repositories that could not be read, and a package's Docker image that no connected
+ * agent has, are reported in `Warning` headers (RFC 7234, code 199), since Cosmos's
+ * bodies have no field for them.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { validator } from '../protocol/validate.js';
 import type { Store } from '../store/store.js';
 import { CosmosError, invalidRequest, notAcceptable, unsupportedContentType } from './errors.js';
+import { checkAppImage, fetchAgentImages } from './image-check.js';
 import { MarathonGateway } from './marathon-gateway.js';
 import {
   CAPABILITIES_TYPE,
@@ -22,7 +24,7 @@ import {
   negotiateVersion,
   parseMediaType,
 } from './media-types.js';
-import { PackageManager, type RepositoryFailure } from './package-manager.js';
+import { PackageManager, type PackageSelector, type RepositoryFailure } from './package-manager.js';
 import { describeV2, describeV3, installV1, installV2 } from './package-responses.js';
 import { RepositoryList } from './repository-list.js';
 import { checkRepositoryUri, loadRepository, type RepositoryLoader } from './repository-loader.js';
@@ -49,6 +51,8 @@ export interface CatalogRoutesOptions {
 interface Answer {
   body: unknown;
   failures?: RepositoryFailure[];
+  /** Further warnings for the caller, such as a Docker image no agent has. */
+  warnings?: string[];
 }
 
 interface Endpoint<S extends TSchema> {
@@ -61,8 +65,11 @@ interface Endpoint<S extends TSchema> {
   handle(body: Static<S>, version: number): Promise<Answer>;
 }
 
-function warning(failure: RepositoryFailure): string {
-  const text = `Repository [${failure.repository.name}] could not be read: ${failure.message}`;
+function repositoryWarning(failure: RepositoryFailure): string {
+  return `Repository [${failure.repository.name}] could not be read: ${failure.message}`;
+}
+
+function warning(text: string): string {
   // Header values are Latin-1; quotes and backslashes are escaped as quoted-string requires.
   return `199 mesolite "${text.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&')}"`;
 }
@@ -84,6 +91,13 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const repositories = new RepositoryList(options.store);
     const load = options.loader ?? loadRepository;
+    const agentImages = () => fetchAgentImages(daemonUrl(app));
+    // Describe shows the check for the default options, so that it comes before an install.
+    const defaultImageWarnings = (selector: PackageSelector) =>
+      manager.render(selector).then(
+        ({ value }) => checkAppImage(value.app, agentImages),
+        () => [],
+      );
     const manager = new PackageManager(
       repositories,
       load,
@@ -143,7 +157,12 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
           throw invalidRequest((err as Error).message);
         }
         const answer = await endpoint.handle(body, version);
-        for (const failure of answer.failures ?? []) reply.header('warning', warning(failure));
+        const warnings = [
+          ...(answer.failures ?? []).map(repositoryWarning),
+          ...(answer.warnings ?? []),
+        ];
+        // One header line each: fastify's reply.header replaces a header set twice.
+        if (warnings.length > 0) reply.header('warning', warnings.map(warning));
         return reply
           .header('content-type', dcosPackageType(`${endpoint.kind}-response`, version))
           .send(answer.body);
@@ -168,7 +187,11 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
       fallback: 3,
       async handle(body, version) {
         const { value, failures } = await manager.select(body);
-        return { body: version === 2 ? describeV2(value.pkg) : describeV3(value.pkg), failures };
+        return {
+          body: version === 2 ? describeV2(value.pkg) : describeV3(value.pkg),
+          failures,
+          warnings: await defaultImageWarnings(body),
+        };
       },
     });
 
@@ -197,7 +220,11 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
             { packageName: value.pkg.name, packageVersion: value.pkg.version },
           );
         }
-        return { body: { marathonJson: value.app }, failures };
+        return {
+          body: { marathonJson: value.app },
+          failures,
+          warnings: await checkAppImage(value.app, agentImages),
+        };
       },
     });
 
@@ -212,6 +239,7 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
           body:
             version === 1 ? installV1(value.pkg, value.appId) : installV2(value.pkg, value.appId),
           failures,
+          warnings: await checkAppImage(value.app, agentImages),
         };
       },
     });

@@ -54,6 +54,8 @@ export interface RenderRequest extends PackageSelector {
 export interface InstallResult {
   pkg: PackageDefinition;
   appId: string | undefined;
+  /** The app as rendered and posted to Marathon, for checks on what it needs. */
+  app: JsonObject | undefined;
 }
 
 export interface UninstallRequest {
@@ -157,9 +159,13 @@ export class PackageManager {
 
   async install(request: RenderRequest): Promise<WithFailures<InstallResult>> {
     const { value, failures } = await this.render(request);
-    if (!value.app) return { value: { pkg: value.pkg, appId: undefined }, failures };
+    if (!value.app)
+      return { value: { pkg: value.pkg, appId: undefined, app: undefined }, failures };
     const created = await this.marathon.createApp(value.app);
-    return { value: { pkg: value.pkg, appId: created.id ?? String(value.app.id) }, failures };
+    return {
+      value: { pkg: value.pkg, appId: created.id ?? String(value.app.id), app: value.app },
+      failures,
+    };
   }
 
   async uninstall(request: UninstallRequest): Promise<UninstallResult[]> {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { MasterAccessFlags } from '../auth/master-fetch.js';
@@ -26,13 +27,20 @@ interface PluginInfoJson {
 async function call(
   flags: MasterAccessFlags,
   path: string,
-  method: 'GET' | 'POST' = 'GET',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' = 'GET',
+  /** A packed plugin to upload as the request body. */
+  tgz?: Buffer,
 ): Promise<unknown> {
   const url = masterUrl(flags.master, path);
   const send = await clientFetch(flags);
   let response: Response;
   try {
-    response = await send(url, { method });
+    response = await send(url, {
+      method,
+      ...(tgz
+        ? { headers: { 'content-type': 'application/gzip' }, body: new Uint8Array(tgz) }
+        : {}),
+    });
   } catch (err) {
     const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
     throw new Error(`cannot reach ${url}: ${cause}`);
@@ -58,7 +66,9 @@ function fail(err: unknown): void {
 }
 
 export function pluginCommand(): Command {
-  const plugin = new Command('plugin').description('list, enable and disable plugins (frameworks)');
+  const plugin = new Command('plugin').description(
+    'list, enable, disable, pack, install, upgrade and remove plugins (frameworks)',
+  );
   withCredentialOptions(
     plugin
       .command('list')
@@ -111,6 +121,79 @@ export function pluginCommand(): Command {
       }
     });
   }
+  plugin
+    .command('pack <dir>')
+    .description("bundle a plugin's package into a .tgz that `plugin install` deploys")
+    .option('-o, --output <file>', 'where to write it (default: mesolite-plugin-NAME-VERSION.tgz)')
+    .action(async (dir: string, flags: { output?: string }) => {
+      try {
+        // esbuild loads only when packing, not on every command line.
+        const { packPlugin } = await import('../plugins/plugin-packer.js');
+        const packed = await packPlugin(dir, flags.output);
+        process.stdout.write(
+          `packed ${packed.manifest.name} ${packed.version} into ${packed.file}\n`,
+        );
+      } catch (err) {
+        fail(err);
+      }
+    });
+  const report = (info: PluginInfoJson) => {
+    process.stdout.write(
+      `${info.name} ${info.version}: ${info.status}${info.error ? ` (${info.error})` : ''}\n`,
+    );
+    if (info.status === 'failed') process.exitCode = 1;
+  };
+  const readPackage = (file: string) =>
+    readFile(file).catch((err: Error) => {
+      throw new Error(`cannot read ${file}: ${err.message}`);
+    });
+  withCredentialOptions(
+    plugin
+      .command('install <file>')
+      .description('upload a packed plugin (.tgz) to a master, which starts it (admin only)')
+      .addOption(masterOption()),
+  ).action(async (file: string, flags: MasterAccessFlags) => {
+    try {
+      report(
+        (await call(
+          flags,
+          '/mesolite/v1/plugins',
+          'POST',
+          await readPackage(file),
+        )) as PluginInfoJson,
+      );
+    } catch (err) {
+      fail(err);
+    }
+  });
+  withCredentialOptions(
+    plugin
+      .command('upgrade <name> <file>')
+      .description(
+        'replace an installed plugin with a new package; it keeps its framework and tasks',
+      )
+      .addOption(masterOption()),
+  ).action(async (name: string, file: string, flags: MasterAccessFlags) => {
+    try {
+      const path = `/mesolite/v1/plugins/${encodeURIComponent(name)}`;
+      report((await call(flags, path, 'PUT', await readPackage(file))) as PluginInfoJson);
+    } catch (err) {
+      fail(err);
+    }
+  });
+  withCredentialOptions(
+    plugin
+      .command('remove <name>')
+      .description('stop an installed plugin and delete its files (its stored state is kept)')
+      .addOption(masterOption()),
+  ).action(async (name: string, flags: MasterAccessFlags) => {
+    try {
+      await call(flags, `/mesolite/v1/plugins/${encodeURIComponent(name)}`, 'DELETE');
+      process.stdout.write(`${name}: removed\n`);
+    } catch (err) {
+      fail(err);
+    }
+  });
   plugin
     .command('run <name>')
     .description('run one plugin on its own, as a framework of a remote master (Mesos or mesolite)')

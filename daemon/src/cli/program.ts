@@ -4,6 +4,7 @@ import { agentCommand } from './agent-command.js';
 import { appCommand } from './app-command.js';
 import { demoCommand } from './demo-command.js';
 import { healthCommand } from './health-command.js';
+import { imageCommand } from './image-command.js';
 import { jobCommand } from './job-command.js';
 import { loginCommand } from './login-command.js';
 import { packageCommand } from './package-command.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     .addCommand(appCommand())
     .addCommand(jobCommand())
     .addCommand(packageCommand())
+    .addCommand(imageCommand())
     .addCommand(userCommand())
     .addCommand(tokenCommand())
     .addCommand(loginCommand());

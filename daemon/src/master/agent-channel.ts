@@ -16,6 +16,7 @@ import {
   RegisterAgentRequest,
 } from '../protocol/agent-channel.js';
 import { validator } from '../protocol/validate.js';
+import { socketFilesLink } from './http/agent-files-source.js';
 import type { AgentLink, Master } from './master.js';
 
 type AgentSocket = Socket<AgentToMasterEvents, MasterToAgentEvents>;
@@ -33,6 +34,26 @@ function linkFor(socket: AgentSocket): AgentLink {
     acknowledge: (ack) => socket.emit('status_update_acknowledgement', ack),
     frameworkMessage: (message) => socket.emit('framework_message', message),
     disconnect: () => socket.disconnect(true),
+    listImages: (timeoutMs) =>
+      socket
+        .timeout(timeoutMs)
+        .emitWithAck('list_images')
+        .catch(() => unanswered(timeoutMs)),
+    importImage: (request, timeoutMs) =>
+      socket
+        .timeout(timeoutMs)
+        .emitWithAck('import_image', request)
+        .catch(() => unanswered(timeoutMs)),
+    files: socketFilesLink(socket),
+  };
+}
+
+/** socket.io rejects an acknowledgement that does not come in time; the agent may be gone or busy. */
+function unanswered(timeoutMs: number): { ok: false; code: string; message: string } {
+  return {
+    ok: false,
+    code: 'MESOLITE_ERR_AGENT_NO_ANSWER',
+    message: `The agent did not answer within ${Math.round(timeoutMs / 1000)}s`,
   };
 }
 

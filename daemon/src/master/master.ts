@@ -7,7 +7,11 @@
  */
 import type { Logger } from 'pino';
 import type {
+  AgentFilesLink,
   AgentStatusUpdate,
+  ImageListReply,
+  ImportImageReply,
+  ImportImageRequest,
   KillTaskMessage,
   RegisterAgentRequest,
   RunTaskGroupMessage,
@@ -94,6 +98,19 @@ export interface AgentLink {
     data: string;
   }): void;
   disconnect(): void;
+  /** The agent's files API (sandboxes and logs), for the master's /agent/<id>/files/*. */
+  readonly files: AgentFilesLink;
+  /** Asks for the repo tags on the agent's Docker engine; an unanswered request fails after `timeoutMs`. */
+  listImages(timeoutMs: number): Promise<ImageListReply>;
+  /** Asks the agent to download a tarball from the master and `docker load` it. */
+  importImage(request: ImportImageRequest, timeoutMs: number): Promise<ImportImageReply>;
+}
+
+/** A registered agent the master can reach now. */
+export interface ConnectedAgent {
+  readonly id: string;
+  readonly hostname: string;
+  readonly link: AgentLink;
 }
 
 interface FrameworkState extends FrameworkRecord {
@@ -982,6 +999,13 @@ export class Master implements ClusterView {
     );
     this.scheduleAllocation([id]);
     return { agentId: id };
+  }
+
+  /** Agents with a live channel, for requests that go to each of them (image lists, imports). */
+  connectedAgents(): ConnectedAgent[] {
+    return [...this.agents.values()].flatMap((agent) =>
+      agent.link ? [{ id: agent.id, hostname: agent.info.hostname, link: agent.link }] : [],
+    );
   }
 
   /** The agent's channel dropped. Its tasks keep running; it has a while to come back. */

@@ -13,8 +13,10 @@ import { defineError } from '../errors.js';
 import { SchedulerClient } from '../scheduler/client.js';
 import type { SchedulerTransport } from '../scheduler/transport.js';
 import { createHttpApp, type MesoliteServer } from '../server/app.js';
+import type { SocketAccess } from '../server/socket-access.js';
 import type { Store } from '../store/store.js';
 import type { BrokenPlugin, DiscoveredPlugin } from './discovery.js';
+import { PluginExistsError } from './package-errors.js';
 import type { PluginContext, PluginModule } from './plugin-api.js';
 
 export type PluginStatus = 'active' | 'activating' | 'failed' | 'disabled';
@@ -49,6 +51,8 @@ export interface PluginHostOptions {
   config?: Record<string, Record<string, unknown>>;
   /** Ports to serve a plugin's scope on instead of an ephemeral one (Marathon's classic 8080). */
   ports?: Record<string, number>;
+  /** Who may open a plugin's socket.io namespace, put in front of each as it is made. */
+  socketAccess?: SocketAccess;
 }
 
 interface Loaded {
@@ -59,6 +63,8 @@ interface Loaded {
   context?: PluginContext | undefined;
   app?: MesoliteServer | undefined;
   url?: string | undefined;
+  /** How many times its files were replaced while the daemon ran (an upgrade). */
+  generation: number;
 }
 
 const ENABLED = 'enabled/';
@@ -66,6 +72,7 @@ const ENABLED = 'enabled/';
 export class PluginHost {
   private readonly plugins = new Map<string, Loaded>();
   private readonly broken: BrokenPlugin[] = [];
+  private readonly guardedNamespaces = new Set<string>();
   /** The master plugins' frameworks talk to; known once the daemon listens. */
   masterUrl = '';
 
@@ -87,10 +94,47 @@ export class PluginHost {
         );
         continue;
       }
-      this.plugins.set(name, { plugin, status: 'disabled' });
-      const enabled = await this.options.store.get(`${ENABLED}${name}`);
-      if (enabled !== false) await this.activate(name);
+      this.plugins.set(name, { plugin, status: 'disabled', generation: 0 });
+      await this.activateUnlessDisabled(name);
     }
+  }
+
+  /** A plugin installed while the daemon runs: registered, then activated unless the operator disabled it. */
+  async add(plugin: DiscoveredPlugin): Promise<PluginInfo> {
+    const name = plugin.manifest.name;
+    if (this.plugins.has(name)) throw new PluginExistsError(name);
+    this.plugins.set(name, { plugin, status: 'disabled', generation: 0 });
+    await this.activateUnlessDisabled(name);
+    return this.info(name);
+  }
+
+  /**
+   * An upgrade: the running version stops, `swap` puts the new files in place, and the
+   * new version starts with the same store namespace, hence the same framework id.
+   */
+  async replace(plugin: DiscoveredPlugin, swap: () => Promise<void>): Promise<PluginInfo> {
+    const name = plugin.manifest.name;
+    const loaded = this.require(name);
+    await this.deactivate(name);
+    await swap();
+    loaded.plugin = plugin;
+    loaded.generation += 1;
+    await this.activateUnlessDisabled(name);
+    return this.info(name);
+  }
+
+  /** Stops a plugin and forgets it; `deleteFiles` runs once it no longer runs. */
+  async remove(name: string, deleteFiles: () => Promise<void>): Promise<void> {
+    this.require(name);
+    await this.deactivate(name);
+    this.plugins.delete(name);
+    await this.options.store.del(`${ENABLED}${name}`);
+    await deleteFiles();
+  }
+
+  /** What was discovered or installed under this name. */
+  plugin(name: string): DiscoveredPlugin | undefined {
+    return this.plugins.get(name)?.plugin;
   }
 
   list(): PluginInfo[] {
@@ -151,6 +195,20 @@ export class PluginHost {
     return loaded;
   }
 
+  private async activateUnlessDisabled(name: string): Promise<void> {
+    const enabled = await this.options.store.get(`${ENABLED}${name}`);
+    if (enabled !== false) await this.activate(name);
+  }
+
+  private namespace(name: string) {
+    const namespace = this.options.io?.of(`/plugins/${name}`);
+    if (namespace && this.options.socketAccess && !this.guardedNamespaces.has(name)) {
+      namespace.use(this.options.socketAccess);
+      this.guardedNamespaces.add(name);
+    }
+    return namespace;
+  }
+
   private async activate(name: string): Promise<void> {
     const loaded = this.require(name);
     const { manifest, dir } = loaded.plugin;
@@ -164,7 +222,7 @@ export class PluginHost {
       logger,
       http: app,
       store: this.options.store.namespace('data').namespace(name),
-      io: this.options.io?.of(`/plugins/${name}`),
+      io: this.namespace(name),
       masterUrl: this.masterUrl,
       host: this.options.host,
       scheduler: (options = {}) =>
@@ -178,9 +236,10 @@ export class PluginHost {
     loaded.context = context;
     loaded.app = app;
     try {
-      const module = (await import(
-        pathToFileURL(join(dir, manifest.entry)).href
-      )) as Partial<PluginModule>;
+      const url = pathToFileURL(join(dir, manifest.entry));
+      // ESM caches a module by its URL: an upgraded plugin's new files need a new one.
+      if (loaded.generation > 0) url.searchParams.set('generation', String(loaded.generation));
+      const module = (await import(url.href)) as Partial<PluginModule>;
       if (typeof module.activate !== 'function') {
         throw new Error(`its entry ${manifest.entry} does not export an activate() function`);
       }

@@ -6,9 +6,21 @@
 import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MesoliteError } from '../errors.js';
+import { UnsafePluginPackageError } from './package-errors.js';
 import type { PluginHost } from './plugin-host.js';
+import type { PluginInstaller } from './plugin-installer.js';
 
-export function pluginRoutes(host: PluginHost) {
+/** The media types a packed plugin (`mesolite plugin pack`'s .tgz) is uploaded as. */
+const PACKAGE_TYPES = ['application/gzip', 'application/x-gzip', 'application/octet-stream'];
+const PACKAGE_BODY_LIMIT = 64 * 1024 * 1024;
+
+function sendError(err: unknown, reply: FastifyReply): FastifyReply {
+  if (!(err instanceof MesoliteError)) throw err;
+  reply.code(err.statusCode).send({ code: err.code, message: err.message });
+  return reply;
+}
+
+export function pluginRoutes(host: PluginHost, installer?: PluginInstaller) {
   return async function routes(app: FastifyInstance): Promise<void> {
     await app.register(async (proxy) => {
       // The plugin parses bodies itself: pass every request body through as bytes.
@@ -53,13 +65,62 @@ export function pluginRoutes(host: PluginHost) {
         try {
           return await host[action](name);
         } catch (err) {
-          if (err instanceof MesoliteError) {
-            reply.code(err.statusCode).send({ code: err.code, message: err.message });
-            return reply;
-          }
-          throw err;
+          return sendError(err, reply);
         }
       });
     }
+    if (!installer) return;
+
+    // Installing, upgrading and removing at run time; the auth hook makes these admin-only.
+    await app.register(async (packages) => {
+      packages.addContentTypeParser(
+        PACKAGE_TYPES,
+        { parseAs: 'buffer', bodyLimit: PACKAGE_BODY_LIMIT },
+        (_request, body, done) => done(null, body),
+      );
+      const upload = (request: FastifyRequest): Buffer => {
+        if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
+          throw new UnsafePluginPackageError(
+            `the request must carry the .tgz as its body, with Content-Type ${PACKAGE_TYPES[0]}`,
+          );
+        }
+        return request.body;
+      };
+      packages.post(
+        '/mesolite/v1/plugins',
+        { bodyLimit: PACKAGE_BODY_LIMIT },
+        async (request, reply) => {
+          try {
+            const info = await installer.install(upload(request));
+            reply.code(201).send(info);
+            return reply;
+          } catch (err) {
+            return sendError(err, reply);
+          }
+        },
+      );
+      packages.put(
+        '/mesolite/v1/plugins/:name',
+        { bodyLimit: PACKAGE_BODY_LIMIT },
+        async (request, reply) => {
+          const { name } = request.params as { name: string };
+          try {
+            return await installer.upgrade(name, upload(request));
+          } catch (err) {
+            return sendError(err, reply);
+          }
+        },
+      );
+      packages.delete('/mesolite/v1/plugins/:name', async (request, reply) => {
+        const { name } = request.params as { name: string };
+        try {
+          await installer.remove(name);
+          reply.code(204).send();
+          return reply;
+        } catch (err) {
+          return sendError(err, reply);
+        }
+      });
+    });
   };
 }

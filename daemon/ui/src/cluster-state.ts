@@ -82,6 +82,8 @@ export interface TaskView {
   frameworkId: string;
   state: string;
   agent: string;
+  /** The id of the agent it runs on; its files are read through the master at /agent/<id>/files/. */
+  agentId: string;
   health: 'healthy' | 'unhealthy' | 'no check';
   /** The task's sandbox in the files API (Mesos attaches it under this short path). */
   sandbox: string;
@@ -151,6 +153,7 @@ export function clusterView(state: GetState): ClusterView {
       frameworkId: task.framework_id.value,
       state: task.state,
       agent: hostnames.get(agentId) ?? agentId,
+      agentId,
       health: last?.healthy === undefined ? 'no check' : last.healthy ? 'healthy' : 'unhealthy',
       sandbox,
     };

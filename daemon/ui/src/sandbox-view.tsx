@@ -21,11 +21,22 @@ const PAGE_BYTES = 64 * 1024;
 const KEEP_CHARS = 256 * 1024;
 const encoder = new TextEncoder();
 
+/**
+ * Where a task's files are read: through the master's /agent/<id>/files/, which answers
+ * for the local agent and for agents on other machines alike (their own files endpoints
+ * listen on their loopback only); /files/ when the agent is not known.
+ */
+export function filesBase(agentId: string): string {
+  return agentId === '' ? '/files' : `/agent/${encodeURIComponent(agentId)}/files`;
+}
+
 /** A task's sandbox: its files, and stdout or stderr followed as it grows. */
 export function SandboxView({ task, onClose }: { task: TaskView; onClose: () => void }) {
   const [file, setFile] = useState('stdout');
+  const base = filesBase(task.agentId);
   const listing = usePoll(
-    async () => (await api(`/files/browse?path=${encodeURIComponent(task.sandbox)}`)) as FileInfo[],
+    async () =>
+      (await api(`${base}/browse?path=${encodeURIComponent(task.sandbox)}`)) as FileInfo[],
     3000,
   );
   return (
@@ -83,7 +94,7 @@ export function SandboxView({ task, onClose }: { task: TaskView; onClose: () => 
           </button>
         ))}
       </div>
-      <LogFollower key={`${task.sandbox}/${file}`} path={`${task.sandbox}/${file}`} />
+      <LogFollower key={`${task.sandbox}/${file}`} base={base} path={`${task.sandbox}/${file}`} />
     </section>
   );
 }
@@ -92,7 +103,7 @@ export function SandboxView({ task, onClose }: { task: TaskView; onClose: () => 
  * Follows a file as Mesos's web UI pailer does: ask its size (offset=-1), start a page
  * before the end, then poll from the last offset read.
  */
-function LogFollower({ path }: { path: string }) {
+function LogFollower({ base, path }: { base: string; path: string }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const offset = useRef<number | undefined>(undefined);
@@ -102,7 +113,7 @@ function LogFollower({ path }: { path: string }) {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const query = (from: number, length?: number) =>
-      `/files/read?path=${encodeURIComponent(path)}&offset=${from}${length === undefined ? '' : `&length=${length}`}`;
+      `${base}/read?path=${encodeURIComponent(path)}&offset=${from}${length === undefined ? '' : `&length=${length}`}`;
     const poll = async () => {
       try {
         if (offset.current === undefined) {
@@ -127,7 +138,7 @@ function LogFollower({ path }: { path: string }) {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [path]);
+  }, [base, path]);
 
   useEffect(() => {
     // Keep the newest lines in view, as `tail -f` does.

@@ -120,4 +120,17 @@ describe('a highly available master', () => {
     expect(again).not.toBe(daemon);
     expect(again.master.weights.has('dev')).toBe(false);
   });
+
+  it('leads again after a ZooKeeper restart, from the state it had written', async () => {
+    const master = await haMaster(nextPath());
+    const daemon = await master.waitUntilLeading();
+    await daemon.master.updateWeights([{ role: 'ops', weight: 5 }]);
+
+    await zk.restart();
+    const again = await waitFor('leading after the restart', async () => {
+      const current = await master.waitUntilLeading();
+      return current.master.isRecovered ? current : undefined;
+    });
+    expect(again.master.weights.get('ops')).toBe(5);
+  });
 });

@@ -76,3 +76,9 @@ export function engineMessage(err: unknown): string {
   }
   return String(err);
 }
+
+export const ImageImportError = defineError(
+  'MESOLITE_ERR_DOCKER_IMAGE_IMPORT',
+  502,
+  (detail: string) => `Could not import the image tarball: ${detail}`,
+);

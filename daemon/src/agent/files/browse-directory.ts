@@ -6,24 +6,12 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FileInfo } from '../../protocol/agent-channel.js';
 import { isWithin, type ResolvedPath } from './files-registry.js';
 import type { OwnerNames } from './owner-names.js';
 
-/** A browse entry, with exactly Mesos's fields. */
-export interface FileInfoJson {
-  /** The virtual path of the entry: the browsed path joined with its name. */
-  path: string;
-  nlink: number;
-  size: number;
-  /** Seconds since the epoch, whole, as Mesos reports st_mtime. */
-  mtime: number;
-  /** As `ls -l` prints it: "-rw-r--r--", "drwxr-xr-x". */
-  mode: string;
-  /** The owner's user name, or the uid as a string when it has none. */
-  uid: string;
-  /** The group's name, or the gid as a string when it has none. */
-  gid: string;
-}
+/** A browse entry, with exactly Mesos's fields; its schema is the agent channel's too. */
+export type FileInfoJson = FileInfo;
 
 /**
  * Lists a resolved directory. A file lists as `[]`: Mesos's os::ls fails on it and

@@ -61,6 +61,14 @@ export const FilesNotRegularError = defineError(
   (path: string) => `Cannot read '${path}': it is not a regular file.`,
 );
 
+/** A file cut shorter while it was being downloaded; the download ends early. */
+export const FilesChangedError = defineError(
+  'MESOLITE_ERR_FILES_CHANGED',
+  500,
+  (path: string, offset: number, size: number) =>
+    `'${path}' ended at ${offset} bytes while ${size} were being downloaded; download it again.`,
+);
+
 export const FilesJsonpError = defineError(
   'MESOLITE_ERR_FILES_JSONP',
   400,

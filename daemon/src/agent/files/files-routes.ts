@@ -11,29 +11,39 @@
  * Mesos's messages and statuses; `jsonp=` wraps JSON answers as Mesos's OK does.
  */
 
-import { basename } from 'node:path';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MesoliteError } from '../../errors.js';
-import { browseDirectory } from './browse-directory.js';
 import {
+  FilesChangedError,
   FilesJsonpError,
   FilesNegativeParameterError,
   FilesParameterError,
   FilesPathMissingError,
 } from './files-errors.js';
 import type { FilesRegistry } from './files-registry.js';
+import { type FilesSource, localFilesSource } from './files-source.js';
 import { contentTypeFor } from './mime-types.js';
 import { OwnerNames } from './owner-names.js';
-import { checkReadable, openResolved, readFilePage } from './read-file-page.js';
+import { MAX_READ_LENGTH } from './read-file-page.js';
 
 export interface FilesRoutesOptions {
   /** Where uid and gid names come from; one per plugin unless shared. */
   owners?: OwnerNames;
 }
 
+/** The agent's own /files/* endpoints, over its registry. */
 export function filesRoutes(registry: FilesRegistry, options: FilesRoutesOptions = {}) {
-  const owners = options.owners ?? new OwnerNames();
+  const source = localFilesSource(registry, options.owners ?? new OwnerNames());
+  return filesEndpoints('', () => source);
+}
 
+/**
+ * The four endpoints under `${base}/files/`, answering from the source `sourceFor`
+ * picks for the request; it may throw a MesoliteError (an unknown agent, say), which
+ * is answered like the files API's own errors.
+ */
+export function filesEndpoints(base: string, sourceFor: (request: FastifyRequest) => FilesSource) {
   return async function files(app: FastifyInstance): Promise<void> {
     // Scoped to this plugin: Mesos answers these endpoints' errors as plain text.
     app.setErrorHandler((error, _request, reply) => {
@@ -41,22 +51,22 @@ export function filesRoutes(registry: FilesRegistry, options: FilesRoutesOptions
       reply.code(error.statusCode).type('text/plain; charset=utf-8').send(`${error.message}\n`);
     });
 
-    app.get('/files/browse', async (request, reply) => {
+    app.get(`${base}/files/browse`, async (request, reply) => {
       const path = requiredPath(request);
       const jsonp = jsonpOf(request);
-      const listing = await browseDirectory(await registry.resolve(path), owners);
+      const listing = await sourceFor(request).browse(path);
       return sendJson(reply, listing, jsonp);
     });
 
-    app.get('/files/read', async (request, reply) => {
+    app.get(`${base}/files/read`, async (request, reply) => {
       const path = requiredPath(request);
       const offset = numberParameter(request, 'offset') ?? -1;
       const length = numberParameter(request, 'length');
       const jsonp = jsonpOf(request);
       // The web UI's pailer asks offset=-1 first, for the size alone: a read of nothing
       // from 0. length=-1 means "to the end", as no length does.
-      const page = await readFilePage(
-        await registry.resolve(path),
+      const page = await sourceFor(request).read(
+        path,
         offset === -1 ? 0 : offset,
         offset === -1 ? 0 : length === -1 ? undefined : length,
       );
@@ -68,31 +78,41 @@ export function filesRoutes(registry: FilesRegistry, options: FilesRoutesOptions
       );
     });
 
-    app.get('/files/download', async (request, reply) => {
-      const resolved = await registry.resolve(requiredPath(request));
-      checkReadable(resolved, 'download');
-      const handle = await openResolved(resolved);
+    app.get(`${base}/files/download`, async (request, reply) => {
+      const path = requiredPath(request);
+      const source = sourceFor(request);
       // The length is fixed when the download starts; a log still being written is
       // sent as it was then, so Content-Length stays true.
-      const { size } = await handle.stat();
-      const name = basename(resolved.realPath);
+      const { size, name } = await source.stat(path);
       reply
         .header('content-type', contentTypeFor(name))
         .header('content-disposition', contentDisposition(name))
         .header('content-length', size)
         // A downloaded .html must never be rendered as the daemon's own page.
         .header('x-content-type-options', 'nosniff');
-      if (size === 0) {
-        await handle.close();
-        return reply.send(Buffer.alloc(0));
-      }
-      return reply.send(handle.createReadStream({ start: 0, end: size - 1, autoClose: true }));
+      if (size === 0) return reply.send(Buffer.alloc(0));
+      return reply.send(Readable.from(pages(source, path, size)));
     });
 
-    app.get('/files/debug', async (request, reply) => {
-      return sendJson(reply, registry.entries(), jsonpOf(request));
+    app.get(`${base}/files/debug`, async (request, reply) => {
+      return sendJson(reply, await sourceFor(request).debug(), jsonpOf(request));
     });
   };
+}
+
+/**
+ * A download as a run of page reads, so that a remote agent's file streams through
+ * the master a page at a time and never sits whole in memory on either side.
+ */
+async function* pages(source: FilesSource, path: string, size: number): AsyncGenerator<Buffer> {
+  let offset = 0;
+  while (offset < size) {
+    const page = await source.read(path, offset, Math.min(size - offset, MAX_READ_LENGTH));
+    // Shorter than promised: ending the stream early tells the client, Content-Length cannot.
+    if (page.data.length === 0) throw new FilesChangedError(path, offset, size);
+    offset += page.data.length;
+    yield page.data;
+  }
 }
 
 /** A query parameter's value; a repeated one counts once, the last, as libprocess keeps it. */

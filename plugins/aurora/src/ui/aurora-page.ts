@@ -134,12 +134,12 @@ export function mountAuroraPage(element: HTMLElement, { api, socket }: PageConte
     );
   }
 
-  function processTable(processes: readonly ProcessView[]): HTMLElement {
+  function processTable(processes: readonly ProcessView[], agentId?: string): HTMLElement {
     if (processes.length === 0) {
       return el('p', { class: 'muted' }, 'No processes checkpointed yet.');
     }
     const logLink = (url: string, label: string) =>
-      el('a', { href: url, target: '_blank', rel: 'noopener' }, label);
+      el('a', { href: throughMaster(url, agentId), target: '_blank', rel: 'noopener' }, label);
     return el(
       'table',
       { class: 'aurora-processes' },
@@ -177,7 +177,7 @@ export function mountAuroraPage(element: HTMLElement, { api, socket }: PageConte
     const processes = el('div');
     try {
       const details = (await api(taskPath(task.taskId))) as TaskDetails;
-      processes.append(processTable(details.processes));
+      processes.append(processTable(details.processes, details.task.agentId));
     } catch (err) {
       processes.append(errorBox(`Reading the processes of ${task.taskId} failed`, err));
     }
@@ -336,4 +336,17 @@ export function mountAuroraPage(element: HTMLElement, { api, socket }: PageConte
     clearInterval(timer);
     socket.off('plugin_event', onEvent);
   };
+}
+
+/**
+ * A log link as the browser can follow it: the files API of the task's agent through
+ * the master (/agent/<id>/files/…), since an agent on another machine serves its own
+ * files endpoints on its loopback only.
+ */
+export function throughMaster(url: string, agentId: string | undefined): string {
+  if (agentId === undefined) return url;
+  const parsed = new URL(url, 'http://placeholder');
+  const at = parsed.pathname.lastIndexOf('/files/');
+  if (at === -1) return url;
+  return `/agent/${encodeURIComponent(agentId)}${parsed.pathname.slice(at)}${parsed.search}`;
 }

@@ -186,7 +186,9 @@ export function mountChronosPage(element: HTMLElement, { api }: PageContext): ()
       el(
         'a',
         {
-          href: `/files/download?path=${encodeURIComponent(`${run.logs}/${file}`)}`,
+          // Through the master, which reaches agents on other machines; their own
+          // files endpoints listen on their loopback only.
+          href: `${run.agentId === undefined ? '' : `/agent/${encodeURIComponent(run.agentId)}`}/files/download?path=${encodeURIComponent(`${run.logs}/${file}`)}`,
           target: '_blank',
           rel: 'noopener',
         },
