@@ -7,8 +7,10 @@
  *   GET /files/download?path=       the raw bytes, as an attachment
  *   GET /files/debug                the map of virtual paths to real paths
  *
- * Every path goes through {@link FilesRegistry.resolve}. Errors are plain text with
- * Mesos's messages and statuses; `jsonp=` wraps JSON answers as Mesos's OK does.
+ * The endpoints answer from a FilesSource: the agent's own registry (every path goes
+ * through {@link FilesRegistry.resolve}), or, under the master's /agent/<id>/, an agent
+ * asked over its channel. Errors are plain text with Mesos's messages and statuses;
+ * `jsonp=` wraps JSON answers as Mesos's OK does.
  */
 
 import { Readable } from 'node:stream';
@@ -95,7 +97,8 @@ export function filesEndpoints(base: string, sourceFor: (request: FastifyRequest
     });
 
     app.get(`${base}/files/debug`, async (request, reply) => {
-      return sendJson(reply, await sourceFor(request).debug(), jsonpOf(request));
+      const jsonp = jsonpOf(request);
+      return sendJson(reply, await sourceFor(request).debug(), jsonp);
     });
   };
 }

@@ -38,7 +38,7 @@ export interface RoutesOptions {
   readonly runtime: AuroraRuntime;
   readonly operations: JobOperations;
   readonly frameworkId: () => string | undefined;
-  /** Where the agent's files API is served when an offer did not say. */
+  /** The master, whose /agent/<id>/files routes serve every agent's sandboxes. */
   readonly filesBase: string;
 }
 
@@ -196,7 +196,8 @@ export function auroraRoutes(options: RoutesOptions) {
       if (frameworkId === undefined || task.agentId === undefined) {
         return { task: taskJson(task), processes: [] };
       }
-      const base = task.agentUrl ?? options.filesBase;
+      // Through the master, which reaches every agent's sandbox, the LAN's included.
+      const base = `${options.filesBase}/agent/${encodeURIComponent(task.agentId)}`;
       const sandbox = sandboxPath(frameworkId, task.taskId);
       const state = await readRunnerState(base, sandbox).catch(() => undefined);
       return {

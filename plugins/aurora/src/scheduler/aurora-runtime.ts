@@ -366,13 +366,11 @@ export class AuroraRuntime {
           continue;
         }
         remaining = fit.remaining;
-        const url = agentUrl(offer);
         launched.push({
           ...transition(task, 'ASSIGNED', now),
           agentId: offer.agent_id.value,
           host: offer.hostname,
           attributes,
-          ...(url === undefined ? {} : { agentUrl: url }),
           ports: { ...fit.ports },
         });
       }
@@ -489,11 +487,4 @@ function pruneConfigs(job: JobRecord, tasks: readonly TaskRecord[]): JobRecord {
   return Object.keys(configs).length === Object.keys(job.configs).length
     ? job
     : { ...job, configs };
-}
-
-function agentUrl(offer: Offer): string | undefined {
-  const url = offer.url;
-  if (url === undefined) return undefined;
-  const host = url.address.ip ?? url.address.hostname;
-  return host === undefined ? undefined : `${url.scheme}://${host}:${url.address.port}`;
 }

@@ -72,8 +72,6 @@ export const TaskRecord = Type.Object({
   host: Type.Optional(Type.String()),
   /** The agent's attributes (`host` included), for the job's limit constraints. */
   attributes: Type.Optional(Type.Record(Type.String(), Type.String())),
-  /** The agent's address, where the task's sandbox is served. */
-  agentUrl: Type.Optional(Type.String()),
   ports: Type.Record(Type.String(), Type.Integer()),
   healthy: Type.Optional(Type.Boolean()),
   startedAt: Type.Optional(Type.Number()),
