@@ -77,7 +77,7 @@ export function addDaemonFlags(command: Command): Command {
     .addOption(
       new Option(
         '--plugins <list>',
-        'which plugins to start, e.g. "marathon,chronos" (default: all)',
+        'which built-in plugins to start, e.g. "marathon,chronos" (default: all; plugins installed at run time always start)',
       ).argParser((value: string) =>
         value
           .split(',')

@@ -18,7 +18,7 @@ export const DaemonOptionsSchema = Type.Object({
   weights: Type.Record(Type.String({ minLength: 1 }), Type.Number({ exclusiveMinimum: 0 })),
   /** Whether this daemon also runs an agent (`up`) or is a master alone (`master`). */
   agent: Type.Boolean(),
-  /** Which plugins start (by manifest name); absent: all that are installed. */
+  /** Which built-in plugins start (by manifest name); absent: all. Installed plugins always start. */
   plugins: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   /** Serve plugins on their classic ports too (Marathon 8080, Chronos 4400). */
   classicPorts: Type.Boolean(),

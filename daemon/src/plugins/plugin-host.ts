@@ -116,7 +116,13 @@ export class PluginHost {
     const name = plugin.manifest.name;
     const loaded = this.require(name);
     await this.deactivate(name);
-    await swap();
+    try {
+      await swap();
+    } catch (err) {
+      // The files were not replaced: the version that ran goes on running.
+      await this.activateUnlessDisabled(name);
+      throw err;
+    }
     loaded.plugin = plugin;
     loaded.generation += 1;
     await this.activateUnlessDisabled(name);

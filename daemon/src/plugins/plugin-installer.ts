@@ -141,18 +141,22 @@ export class PluginInstaller {
     const entries = await readdir(this.stagingDir).catch(() => [] as string[]);
     for (const entry of entries) {
       const dir = join(this.stagingDir, entry);
-      if (entry.endsWith('.previous')) {
-        const name = await readFile(join(dir, 'package.json'), 'utf8')
-          .then((text) => parseManifest(JSON.parse(text), dir).name)
-          .catch(() => undefined);
-        const home = name && join(this.pluginsDir, name);
-        if (home && !(await exists(home))) {
-          await rename(dir, home);
-          continue;
-        }
-      }
-      await rm(dir, { recursive: true, force: true });
+      // A folder that cannot be dealt with now stays for the next start; it hides no plugin.
+      await this.recoverEntry(dir).catch(() => undefined);
     }
+  }
+
+  private async recoverEntry(dir: string): Promise<void> {
+    if (dir.endsWith('.previous')) {
+      const text = await readFile(join(dir, 'package.json'), 'utf8');
+      const home = join(this.pluginsDir, parseManifest(JSON.parse(text), dir).name);
+      if (!(await exists(home))) {
+        await mkdir(this.pluginsDir, { recursive: true });
+        await rename(dir, home);
+        return;
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
   }
 
   /** Unpacks and checks a package in a fresh staging folder; nothing else is touched. */

@@ -111,6 +111,12 @@ export class MarathonRuntime<A> {
     this.listeners.push(
       this.client.on('subscribed', (info) => {
         this.subscribed = true;
+        // As Marathon revives on every (re)registration: filters from offers declined
+        // before, perhaps with another master, must not hold back what waits to launch.
+        this.suppressed = false;
+        this.client
+          .revive()
+          .catch((err: unknown) => this.logger.warn({ err }, 'revive after subscribing failed'));
         void this.store.setFrameworkId(info.framework_id.value);
         void this.reconcile();
       }),
