@@ -96,6 +96,9 @@ class Term {
  * the replicated store under PATH/store. When it loses leadership it stops acting at
  * once and serves as a follower again, in the same process, for as long as it runs.
  */
+/** Longer than a healthy ZooKeeper takes to list the election's znodes. */
+const FIRST_DETECTION_MS = 5000;
+
 export class HaMaster {
   readonly url: string;
   readonly self: MasterInfo;
@@ -223,6 +226,11 @@ export class HaMaster {
     ]);
     this.#detector.start();
     this.#contender.start();
+    // Ready once it knows who leads: until then a follower could only answer 503.
+    await Promise.race([
+      this.#detector.detected,
+      sleep(FIRST_DETECTION_MS, undefined, { ref: false }),
+    ]);
   }
 
   async #run(): Promise<void> {

@@ -33,6 +33,11 @@ export class LeaderDetector extends TypedEmitter<LeaderDetectorEvents> {
   readonly #unsubscribe: Array<() => void> = [];
   // One function per detector, so ZooKeeper's client registers the watch once per path.
   readonly #watcher = () => this.#kick();
+  #detected!: () => void;
+  /** Settles once the first look at the election has finished, whether a master leads or not. */
+  readonly detected = new Promise<void>((resolve) => {
+    this.#detected = resolve;
+  });
 
   constructor(options: LeaderDetectorOptions) {
     super();
@@ -88,10 +93,13 @@ export class LeaderDetector extends TypedEmitter<LeaderDetectorEvents> {
     void (async () => {
       do {
         this.#again = false;
-        await this.#detect().catch((error: unknown) => {
-          // A connection that drops re-triggers detection once it is back.
-          this.#logger?.debug({ err: error }, 'leader detection interrupted');
-        });
+        await this.#detect().then(
+          () => this.#detected(),
+          (error: unknown) => {
+            // A connection that drops re-triggers detection once it is back.
+            this.#logger?.debug({ err: error }, 'leader detection interrupted');
+          },
+        );
       } while (this.#again && !this.#stopped);
       this.#running = false;
     })();
