@@ -48,11 +48,11 @@ async function leaderOf(masters: readonly TestMaster[], what: string): Promise<T
 async function threeMasters(): Promise<[TestMaster, TestMaster, TestMaster]> {
   const a = await ha.master(path, 5051);
   await leaderOf([a], 'the first master to lead');
+  // One after the other, so their sequence numbers (the line of succession) are b then c.
   const b = await ha.master(path, 5052);
+  await waitFor('b to hold a znode', async () => (b.contender.znode ? true : undefined));
   const c = await ha.master(path, 5053);
-  await waitFor('b and c to hold znodes', async () =>
-    b.contender.znode && c.contender.znode ? true : undefined,
-  );
+  await waitFor('c to hold a znode', async () => (c.contender.znode ? true : undefined));
   return [a, b, c];
 }
 
