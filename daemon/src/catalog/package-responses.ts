@@ -1,29 +1,16 @@
 /** Response bodies in the shapes of Cosmos's rpc models, built from a package. */
 import type { JsonObject } from './json-object.js';
 import { packageJson } from './storage-envelope.js';
-import type { PackageDefinition } from './universe-schema.js';
+import { fieldsWithout, type PackageDefinition } from './universe-schema.js';
 
-const V2_DESCRIBE_FIELDS = [
-  'packagingVersion',
-  'name',
-  'version',
-  'maintainer',
-  'description',
-  'tags',
-  'selected',
-  'scm',
-  'website',
-  'framework',
-  'preInstallNotes',
-  'postInstallNotes',
-  'postUninstallNotes',
-  'licenses',
-  'minDcosReleaseVersion',
-  'marathon',
-  'resource',
-  'config',
-  'command',
-] as const;
+// Cosmos's v2 describe predates release versions, update dates and up/downgrades.
+const V2_DESCRIBE_FIELDS = fieldsWithout(
+  'releaseVersion',
+  'lastUpdated',
+  'hasKnownIssues',
+  'upgradesFrom',
+  'downgradesTo',
+);
 
 /** rpc.v2.model.DescribeResponse: the package flat, `selected` and `framework` defaulting to false. */
 export function describeV2(pkg: PackageDefinition): JsonObject {

@@ -99,7 +99,8 @@ export const PACKAGE_FIELD_ORDER = [
   'downgradesTo',
 ] as const;
 
-function fieldsWithout(...absent: string[]): readonly string[] {
+/** The response order without the fields a packaging or response version does not have. */
+export function fieldsWithout(...absent: string[]): readonly string[] {
   return PACKAGE_FIELD_ORDER.filter((field) => !absent.includes(field));
 }
 
