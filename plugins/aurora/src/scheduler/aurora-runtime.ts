@@ -99,16 +99,12 @@ export class AuroraRuntime {
       }),
       this.client.on('update', (status) => this.handleUpdate(status)),
     );
-    const storedId = await this.store.frameworkId();
-    await this.client.subscribe({
-      user: 'root',
-      name: frameworkName,
-      failover_timeout: 604800,
-      checkpoint: true,
-      roles: ['*'],
-      capabilities: [{ type: 'TASK_KILLING_STATE' }, { type: 'MULTI_ROLE' }],
-      ...(storedId ? { id: { value: storedId } } : {}),
-    });
+    await this.client.subscribe(
+      await this.store.frameworkInfo(frameworkName, [
+        { type: 'TASK_KILLING_STATE' },
+        { type: 'MULTI_ROLE' },
+      ]),
+    );
     this.tickTimer = setInterval(() => this.tick(), TICK_MS);
     this.tickTimer.unref();
     this.reconcileTimer = setInterval(() => void this.reconcile(), RECONCILE_INTERVAL_MS);

@@ -113,16 +113,12 @@ export class ChronosRuntime {
       this.client.on('offers', (offers) => void this.handleOffers(offers)),
       this.client.on('update', (status) => this.handleUpdate(status)),
     );
-    const storedId = await this.store.frameworkId();
-    await this.client.subscribe({
-      user: 'root',
-      name: frameworkName,
-      failover_timeout: 604800,
-      checkpoint: true,
-      roles: ['*'],
-      capabilities: [{ type: 'PARTITION_AWARE' }, { type: 'MULTI_ROLE' }],
-      ...(storedId ? { id: { value: storedId } } : {}),
-    });
+    await this.client.subscribe(
+      await this.store.frameworkInfo(frameworkName, [
+        { type: 'PARTITION_AWARE' },
+        { type: 'MULTI_ROLE' },
+      ]),
+    );
     this.reconcileTimer = setInterval(() => void this.reconcile(), RECONCILE_INTERVAL_MS);
     this.reconcileTimer.unref();
     this.wake();
