@@ -5,6 +5,9 @@
  * socket.io namespace; processes change inside the sandbox without one, so the chosen
  * job is also read again every few seconds.
  */
+
+import { button, el, errorBox, instantText } from '@mesolite/daemon/plugin-ui/dom';
+import type { PageContext } from '@mesolite/daemon/plugin-ui/page-context';
 import {
   BASE,
   type JobStatus,
@@ -16,8 +19,6 @@ import {
   taskPath,
   type UpdateRecord,
 } from './aurora-api.js';
-import { button, el, errorBox, instantText } from './dom.js';
-import type { PageContext } from './page-context.js';
 
 const POLL_MS = 3000;
 /** Finished tasks shown under a job, newest first; older ones add nothing to act on. */

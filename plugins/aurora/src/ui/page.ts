@@ -1,6 +1,7 @@
 /** The Aurora plugin's page module, served to the web UI (docs/PLUGINS.md, "UI pages"). */
+
+import type { PageContext } from '@mesolite/daemon/plugin-ui/page-context';
 import { mountAuroraPage } from './aurora-page.js';
-import type { PageContext } from './page-context.js';
 
 export function mount(element: HTMLElement, context: PageContext): () => void {
   return mountAuroraPage(element, context);

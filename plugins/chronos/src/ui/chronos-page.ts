@@ -3,6 +3,9 @@
  * its JSON, the chosen job's run history, and the dependency graph as an indented tree.
  * Chronos emits no events, so the page asks again every few seconds and after each action.
  */
+
+import { button, el, errorBox, instantText } from '@mesolite/daemon/plugin-ui/dom';
+import type { PageContext } from '@mesolite/daemon/plugin-ui/page-context';
 import {
   addPath,
   BASE,
@@ -13,8 +16,6 @@ import {
   jobPath,
 } from './chronos-api.js';
 import { dependencyTree } from './dependency-tree.js';
-import { button, el, errorBox, instantText } from './dom.js';
-import type { PageContext } from './page-context.js';
 
 const POLL_MS = 3000;
 

@@ -1,6 +1,7 @@
 /**
- * A few lines of DOM building for the page: the module must stand alone in the browser,
- * so it brings no framework, and everything it draws is text (never parsed as HTML).
+ * A few lines of DOM building for plugin pages (source the plugins' page bundles
+ * include): a page must stand alone in the browser, so it brings no framework, and
+ * everything it draws is text (never parsed as HTML).
  */
 
 type Child = Node | string | number | null | undefined | false;
@@ -48,7 +49,7 @@ export function errorBox(title: string, err: unknown): HTMLDivElement {
   );
 }
 
-/** An ISO instant as the browser's local time; Chronos's "" (never) as a dash. */
+/** An ISO instant as the browser's local time; none (Chronos's "" for never) as a dash. */
 export function instantText(iso: string | undefined): string {
   if (iso === undefined || iso === '') return '—';
   const date = new Date(iso);

@@ -1,6 +1,6 @@
 /**
- * The part of the shell's page contract (docs/PLUGINS.md, "UI pages") this page uses,
- * stated structurally: the module is built apart from the shell and imports nothing of it.
+ * The part of the shell's page contract (docs/PLUGINS.md, "UI pages") plugin pages use,
+ * stated structurally: a page is built apart from the shell and imports nothing of it.
  */
 
 export type PageApi = (
