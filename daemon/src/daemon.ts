@@ -21,6 +21,9 @@ import { Master } from './master/master.js';
 import { buildMasterInfo } from './master/master-info.js';
 import { getState } from './master/render/operator-responses.js';
 import { discoverPlugins } from './plugins/discovery.js';
+import { PackageReplica } from './plugins/package-replica.js';
+import { ArtifactRegistry, reachableOrigin, servedByMaster } from './plugins/plugin-artifacts.js';
+import { signedPluginCredentials } from './plugins/plugin-credentials.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import { PluginInstaller } from './plugins/plugin-installer.js';
 import { pluginRoutes } from './plugins/plugin-routes.js';
@@ -28,8 +31,9 @@ import { selectPlugins } from './plugins/plugin-selection.js';
 import type { MasterInfo } from './protocol/mesos.js';
 import { InProcessSchedulerTransport } from './scheduler/in-process-transport.js';
 import { buildServer, type MesoliteServer } from './server/app.js';
-import { prepareDaemonSecurity } from './server/daemon-security.js';
+import { type ClusterSecurity, prepareDaemonSecurity } from './server/daemon-security.js';
 import { demoRoutes } from './server/demo-routes.js';
+import { pluginArtifactRoutes } from './server/plugin-artifact-routes.js';
 import { pluginUiRoutes } from './server/plugin-ui-routes.js';
 import type { SocketAccess } from './server/socket-access.js';
 import { attachUiChannel } from './server/ui-channel.js';
@@ -84,6 +88,14 @@ export interface HighAvailabilityTerm {
    * plugins do not start. Rejecting it stops the daemon (startDaemon rejects with that error).
    */
   readonly elected: Promise<void>;
+  /**
+   * Called once elected; the master recovers when it resolves (enough masters are
+   * present, as --quorum asks) and answers 503 "not finished recovery" until then.
+   * Rejecting it stops the daemon, as `elected` does.
+   */
+  readonly recoverable?: () => Promise<void>;
+  /** With auth on: the certificate and join token every master of the cluster shares. */
+  readonly security?: ClusterSecurity | undefined;
 }
 
 /**
@@ -105,10 +117,12 @@ export async function startDaemon(
     tuning.ha?.store ?? (await LevelStore.open(join(options.workDir, 'store'))),
   );
 
-  const security = await prepareDaemonSecurity(options, store).catch(async (err: unknown) => {
-    await store.close();
-    throw err;
-  });
+  const security = await prepareDaemonSecurity(options, store, tuning.ha?.security).catch(
+    async (err: unknown) => {
+      await store.close();
+      throw err;
+    },
+  );
   const server = buildServer({
     logger,
     https: security.tls && { cert: security.tls.cert, key: security.tls.key },
@@ -137,6 +151,8 @@ export async function startDaemon(
     ...masterTuning,
   });
   const files = new FilesRegistry();
+  // Files plugins' tasks fetch, served by this master at the address plugins are given.
+  const artifacts = new ArtifactRegistry(servedByMaster((): string => plugins.masterUrl));
   const plugins = new PluginHost({
     store: store.namespace('plugins'),
     logger: logger.child({ component: 'plugins' }),
@@ -146,8 +162,24 @@ export async function startDaemon(
     ...(options.classicPorts ? { ports: CLASSIC_PORTS } : {}),
     ...(pluginConfig === undefined ? {} : { config: pluginConfig }),
     socketAccess: security.socketAccess,
+    artifacts,
+    ...(security.enabled
+      ? {
+          credentials: signedPluginCredentials(
+            security.auth.authenticator.signer,
+            security.tls?.ca,
+          ),
+        }
+      : {}),
   });
-  const installer = new PluginInstaller({ workDir: options.workDir, host: plugins });
+  // Highly available: installed packages live in the replicated store too, so every
+  // master that leads installs the same ones. Alone, the work dir is the whole record.
+  const installer = new PluginInstaller({
+    workDir: options.workDir,
+    host: plugins,
+    logger: logger.child({ component: 'plugin-installer' }),
+    ...(ha ? { replica: new PackageReplica(store.namespace('plugin-packages')) } : {}),
+  });
   // Browser-facing namespaces admit handshakes on the HTTP API's terms, decided here once.
   const socketAccess: SocketAccess = security.socketAccess;
   const ui = attachUiChannel(io, {
@@ -178,6 +210,13 @@ export async function startDaemon(
         return plugin && { dir: plugin.dir, ui: plugin.manifest.ui };
       }),
     );
+    await server.register(
+      pluginArtifactRoutes({
+        registry: artifacts,
+        secured: security.enabled,
+        admitAgent: security.admitAgent,
+      }),
+    );
     await server.register(demoRoutes);
     await server.register(catalogRoutes({ store: store.namespace('catalog') }));
     await server.register(imagesRoutes({ master, workDir: options.workDir }));
@@ -195,6 +234,7 @@ export async function startDaemon(
     if (ha) {
       await ha.elected;
       master.markElected();
+      await ha.recoverable?.();
     }
     await master.recover();
     const weights = Object.entries(options.weights).map(([role, weight]) => ({ role, weight }));
@@ -224,13 +264,19 @@ export async function startDaemon(
         token: tuning.agentToken ?? security.joinToken,
         gcDelayMs,
         ...(security.tls ? { socketOptions: { ca: security.tls.ca } } : {}),
+        // The address this master names itself by in its plugins' artifact URIs.
+        masterAliases: [reachableOrigin(url)],
       });
     }
     const localAgent = agent;
     plugins.masterUrl = url;
     await installer.recover();
+    const unreplicable = await installer.matchReplica();
     const discovered = await discoverPlugins(options.workDir);
-    await plugins.load(selectPlugins(discovered.found, options.plugins), discovered.broken);
+    await plugins.load(selectPlugins(discovered.found, options.plugins), [
+      ...discovered.broken,
+      ...unreplicable,
+    ]);
     logger.info({ url, workDir: options.workDir }, 'mesolite daemon listening');
 
     let stopping: Promise<void> | undefined;

@@ -104,6 +104,80 @@ describe('processes that follow the leading master through ZooKeeper', () => {
     expect(state.leader).toBe(`master@127.0.0.1:${new URL(url).port}`);
   });
 
+  it("`up --zk` serves its local agent's sandboxes at its /files, and every master at /agent/<id>/files", async () => {
+    const zkPath = zkUrl();
+    const greeting = 'hello from the sandbox of up --zk';
+    const up = await cli([
+      'up',
+      '--zk',
+      zkPath,
+      '--port',
+      '0',
+      '--work-dir',
+      await workDir('up-files'),
+      '--plugins',
+      'marathon',
+    ]);
+    // It prints its address before it is elected and Marathon has started.
+    await waitFor('Marathon on the leader', async () =>
+      (await fetch(`${up}/service/marathon/v2/info`)).ok ? true : undefined,
+    );
+    const created = await fetch(`${up}/service/marathon/v2/apps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'sandboxed',
+        cmd: `echo '${greeting}'; sleep 1000`,
+        cpus: 0.1,
+        mem: 16,
+        instances: 1,
+        portDefinitions: [],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const [running] = await waitFor('the task running on the local agent', async () => {
+      const tasks = await runningTasks(up);
+      return tasks.length === 1 ? tasks : undefined;
+    });
+    const pid = running && pidOf(running);
+    if (pid !== undefined) taskPids.push(pid);
+    const { tasks } = (await (
+      await fetch(`${up}/service/marathon/v2/apps/sandboxed/tasks`)
+    ).json()) as { tasks: Array<{ id: string; slaveId: string }> };
+    const task = tasks[0] as { id: string; slaveId: string };
+    const info = (await (await fetch(`${up}/service/marathon/v2/info`)).json()) as {
+      frameworkId: string;
+    };
+    const stdout = `/frameworks/${info.frameworkId}/executors/${task.id}/runs/latest/stdout`;
+    const read = (base: string) =>
+      waitFor(`${base} to read the task's stdout`, async () => {
+        const response = await fetch(`${base}/read?path=${encodeURIComponent(stdout)}&offset=0`);
+        if (response.status !== 200) return undefined;
+        const { data } = (await response.json()) as { data: string };
+        return data.includes(greeting) ? data : undefined;
+      });
+
+    expect(await read(`${up}/agent/${task.slaveId}/files`)).toContain(greeting);
+    expect(await read(`${up}/files`)).toContain(greeting);
+    // A master that does not lead forwards it to the leader, which holds the agent's link.
+    const follower = await cli([
+      'master',
+      '--zk',
+      zkPath,
+      '--port',
+      '0',
+      '--work-dir',
+      await workDir('files-follower'),
+      '--plugins',
+      '',
+    ]);
+    const proxied = await fetch(
+      `${follower}/agent/${task.slaveId}/files/read?path=${encodeURIComponent(stdout)}&offset=0`,
+    );
+    expect(proxied.status).toBe(200);
+    expect(((await proxied.json()) as { data: string }).data).toContain(greeting);
+  });
+
   it('runs Marathon on its own, and it re-subscribes to the new leader with its task after a failover', async () => {
     const zkPath = zkUrl();
     const master = (name: string) =>
@@ -170,5 +244,27 @@ describe('processes that follow the leading master through ZooKeeper', () => {
         ? true
         : undefined;
     });
+
+    // Marathon revives its offers on every subscription, so a scale-up right after the
+    // failover is launched by the new leader at once, not after a decline filter runs out.
+    await waitFor('no deployment in progress', async () => {
+      const response = await fetch(`${marathon}/v2/deployments`);
+      return ((await response.json()) as unknown[]).length === 0 ? true : undefined;
+    });
+    const scaled = await fetch(`${marathon}/v2/apps/remote`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ instances: 2 }),
+    });
+    expect(scaled.status).toBe(200);
+    const both = await waitFor('two running tasks on the new leader', async () => {
+      const tasks = await runningTasks(second);
+      return tasks.length === 2 ? tasks : undefined;
+    });
+    for (const each of both) {
+      const eachPid = pidOf(each);
+      if (eachPid !== undefined) taskPids.push(eachPid);
+    }
+    expect(both.map(pidOf)).toContain(pid);
   });
 });

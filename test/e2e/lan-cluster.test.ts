@@ -1,78 +1,16 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, type SecureDaemon, startSecureDaemon } from '../daemon/auth/secure-daemon.js';
-import { CLI_PATH, runCli } from '../support/daemon.js';
+import { runCli } from '../support/daemon.js';
+import { type LanHost, lanAgentArgs, TestLan } from '../support/test-lan.js';
 import { waitFor } from '../support/wait.js';
 
 const run = promisify(execFile);
-
-/**
- * A LAN of three hosts on this machine, as RECIPES.md builds one: a bridge with the
- * master's address, and two network namespaces each joined to it by a veth pair. Names
- * and the subnet are picked per run so that two runs cannot touch each other's network;
- * the test targets only addresses it made and removes everything in afterAll.
- */
-class TestLan {
-  readonly id = `ml${process.pid % 1000}${Math.floor(Math.random() * 1000)}`;
-  readonly subnet =
-    `10.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250)}`;
-  readonly bridge = `${this.id}br`;
-  readonly masterAddress = `${this.subnet}.1`;
-  readonly hosts: { readonly netns: string; readonly address: string }[] = [];
-
-  async create(hostCount: number): Promise<void> {
-    await run('ip', ['link', 'add', this.bridge, 'type', 'bridge']);
-    await run('ip', ['addr', 'add', `${this.masterAddress}/24`, 'dev', this.bridge]);
-    await run('ip', ['link', 'set', this.bridge, 'up']);
-    for (let n = 1; n <= hostCount; n++) {
-      const netns = `${this.id}h${n}`;
-      const veth = `${this.id}v${n}`;
-      const address = `${this.subnet}.${n + 1}`;
-      this.hosts.push({ netns, address });
-      await run('ip', ['netns', 'add', netns]);
-      await run('ip', [
-        'link',
-        'add',
-        veth,
-        'type',
-        'veth',
-        'peer',
-        'name',
-        'eth0',
-        'netns',
-        netns,
-      ]);
-      await run('ip', ['link', 'set', veth, 'master', this.bridge, 'up']);
-      await run('ip', ['-n', netns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
-      await run('ip', ['-n', netns, 'link', 'set', 'eth0', 'up']);
-      await run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
-    }
-  }
-
-  /** Kills every process on the LAN's hosts, then removes the hosts and the bridge. */
-  async remove(): Promise<void> {
-    for (const { netns } of this.hosts) {
-      const pids = await run('ip', ['netns', 'pids', netns]).then(
-        ({ stdout }) => stdout.split(/\s+/).filter(Boolean),
-        () => [],
-      );
-      for (const pid of pids) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
-      await run('ip', ['netns', 'del', netns]).catch(() => undefined);
-    }
-    await run('ip', ['link', 'del', this.bridge]).catch(() => undefined);
-  }
-}
 
 const SEEN_MS = 120_000;
 
@@ -83,31 +21,10 @@ describe('a LAN cluster: a TLS master and agents on other hosts joined by token'
   const agents: ChildProcess[] = [];
   const workDirs: string[] = [];
 
-  async function agentArgs(host: TestLan['hosts'][number], joinToken: string): Promise<string[]> {
+  async function agentArgs(host: LanHost, joinToken: string): Promise<string[]> {
     const workDir = await mkdtemp(join(tmpdir(), 'mesolite-lan-agent-'));
     workDirs.push(workDir);
-    return [
-      'netns',
-      'exec',
-      host.netns,
-      process.execPath,
-      CLI_PATH,
-      'agent',
-      '--master',
-      daemon.url,
-      '--token',
-      joinToken,
-      '--ip',
-      host.address,
-      '--work-dir',
-      workDir,
-      '--port',
-      '0',
-      '--resources',
-      'cpus:1;mem:512;disk:1024;ports:[31000-31100]',
-      '--log-level',
-      'silent',
-    ];
+    return lanAgentArgs(host, { master: daemon.url, joinToken, workDir });
   }
 
   beforeAll(async () => {
@@ -250,4 +167,128 @@ describe('a LAN cluster: a TLS master and agents on other hosts joined by token'
     );
     expect(result.stdout.trim()).toBe(daemon.joinToken);
   });
+
+  describe('when an agent is killed with -9', () => {
+    const get = async <T>(path: string): Promise<T> =>
+      (await daemon.fetch(token)(`${daemon.url}${path}`)).json() as Promise<T>;
+    let lost: { agentId: string; taskId: string; killedAt: number };
+
+    beforeAll(async () => {
+      const host = lan.host(0);
+      const pid = agents[0]?.pid;
+      if (pid === undefined) throw new Error(`no agent runs on ${host.address}`);
+      // `ip netns exec` execs in place: the spawned process is the agent itself.
+      expect(await lan.pids(host)).toContain(pid);
+      expect(await readFile(`/proc/${pid}/cmdline`, 'utf8')).toContain('agent');
+      const agentId = [...daemon.master.agents.values()].find(
+        (agent) => agent.info.hostname === host.address,
+      )?.id;
+      const { tasks } = await get<{ tasks: MarathonTask[] }>(
+        '/service/marathon/v2/apps/lan-web/tasks',
+      );
+      const taskId = tasks.find((task) => task.host === host.address)?.id;
+      if (agentId === undefined || taskId === undefined) {
+        throw new Error(`no agent or no lan-web instance on ${host.address}`);
+      }
+      lost = { agentId, taskId, killedAt: Date.now() };
+      process.kill(pid, 'SIGKILL');
+    });
+
+    it('is marked unreachable by the master, with the default timeout, within 30 s', async () => {
+      const state = await waitFor(
+        'the master to mark the killed agent unreachable',
+        async () => {
+          const body = await get<MasterState>('/master/state');
+          return body.unreachable_slaves === 1 ? body : undefined;
+        },
+        SEEN_MS,
+      );
+      expect(state.slaves.map((slave) => slave.id)).not.toContain(lost.agentId);
+      // The master's own record of when: the unreachable_time of the task's last status.
+      const tasks = await daemon.fetch(token)(`${daemon.url}/api/v1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ type: 'GET_TASKS' }),
+      });
+      const { get_tasks } = (await tasks.json()) as {
+        get_tasks: { unreachable_tasks?: OperatorTask[] };
+      };
+      const task = get_tasks.unreachable_tasks?.find((t) => t.task_id.value === lost.taskId);
+      const unreachableAt = (task?.statuses.at(-1)?.unreachable_time?.nanoseconds ?? 0) / 1e6;
+      expect(unreachableAt - lost.killedAt).toBeGreaterThan(0);
+      expect(unreachableAt - lost.killedAt).toBeLessThanOrEqual(30_000);
+    }, 150_000);
+
+    it("reports the agent's instance TASK_UNREACHABLE and has Marathon queue a replacement", async () => {
+      const state = await get<MasterState>('/master/state');
+      const marathon = state.frameworks.find((framework) => framework.name === 'marathon');
+      expect(marathon?.unreachable_tasks).toEqual([
+        expect.objectContaining({ id: lost.taskId, state: 'TASK_UNREACHABLE' }),
+      ]);
+      const entry = await waitFor('the replacement in /v2/queue', async () => {
+        const { queue } = await get<{ queue: QueueItem[] }>('/service/marathon/v2/queue');
+        return queue.find((item) => item.app.id === '/lan-web');
+      });
+      expect(entry.count).toBe(1);
+    });
+
+    it('says in /v2/queue that the hosts left already run an instance (UnfulfilledConstraint)', async () => {
+      const others = [...daemon.master.agents.values()]
+        .filter((agent) => agent.id !== lost.agentId)
+        .map((agent) => agent.info.hostname);
+      expect(others).toHaveLength(2);
+      const entry = await waitFor(
+        'the last offer of both remaining hosts declined',
+        async () => {
+          const { queue } = await get<{ queue: QueueItem[] }>(
+            '/service/marathon/v2/queue?embed=lastUnusedOffers',
+          );
+          const item = queue.find((found) => found.app.id === '/lan-web');
+          return (item?.lastUnusedOffers ?? []).length === 2 ? item : undefined;
+        },
+        SEEN_MS,
+      );
+      expect(
+        entry.lastUnusedOffers?.map((unused) => [unused.offer.hostname, unused.reason]),
+      ).toEqual(
+        expect.arrayContaining(
+          others.map((hostname) => [hostname, expect.arrayContaining(['UnfulfilledConstraint'])]),
+        ),
+      );
+      expect(entry.processedOffersSummary.rejectSummaryLastOffers).toContainEqual({
+        reason: 'UnfulfilledConstraint',
+        declined: 2,
+        processed: 2,
+      });
+      const { app } = await get<{ app: { tasksRunning: number } }>(
+        '/service/marathon/v2/apps/lan-web',
+      );
+      expect(app.tasksRunning).toBe(2);
+    }, 150_000);
+  });
 });
+
+interface MarathonTask {
+  id: string;
+  host: string;
+}
+
+interface MasterState {
+  unreachable_slaves: number;
+  slaves: { id: string }[];
+  frameworks: { name: string; unreachable_tasks: { id: string; state: string }[] }[];
+}
+
+interface OperatorTask {
+  task_id: { value: string };
+  statuses: { state: string; unreachable_time?: { nanoseconds: number } }[];
+}
+
+interface QueueItem {
+  count: number;
+  app: { id: string };
+  processedOffersSummary: {
+    rejectSummaryLastOffers: { reason: string; declined: number; processed: number }[];
+  };
+  lastUnusedOffers?: { offer: { hostname: string }; reason: string[] }[];
+}

@@ -8,6 +8,7 @@
 import { hostname as machineHostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { joinTokenAuthorization } from '../auth/agent-credential.js';
 import type { Store } from '../store/store.js';
 import { Agent } from './agent.js';
 import { DockerContainerizer } from './docker/docker-containerizer.js';
@@ -42,6 +43,11 @@ export interface AgentRuntimeOptions {
   onRefused?: ((message: string) => void) | undefined;
   /** socket.io client options for the master connection, e.g. `{ ca }` pinned from a join token. */
   socketOptions?: Record<string, unknown> | undefined;
+  /**
+   * Other URLs of the same master: the local agent of a master bound to 0.0.0.0 joins on
+   * loopback, while the master names itself by its LAN address in artifact URIs.
+   */
+  masterAliases?: readonly string[] | undefined;
 }
 
 export interface AgentRuntime {
@@ -82,6 +88,15 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
     },
   });
   const cacheDir = join(options.workDir, 'fetcher-cache');
+  const masterCa = options.socketOptions?.ca as string | undefined;
+  const token = options.token;
+  const masterCredential =
+    token === undefined
+      ? undefined
+      : {
+          masterUrls: () => [agent.masterUrl, ...(options.masterAliases ?? [])],
+          authorization: joinTokenAuthorization(token),
+        };
 
   const agent = new Agent({
     masterUrl: options.masterUrl,
@@ -104,12 +119,19 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
           logger.warn({ err, path }, 'could not schedule sandbox GC'),
         );
       },
-      fetchUris: async (uris, sandbox) => {
-        await fetchUris(uris, sandbox, { cacheDir, logger });
+      fetchUris: async (uris, sandbox, signal) => {
+        await fetchUris(uris, sandbox, {
+          cacheDir,
+          logger,
+          signal,
+          // The master's CA pinned from the join token, and the token for its artifacts.
+          ca: masterCa === undefined ? undefined : [masterCa],
+          masterCredential,
+        });
       },
       startHealthCheck: (check) => startHealthCheck({ ...check, logger }),
       files: localFilesSource(files, new OwnerNames()),
-      images: new DockerImages({ logger, ca: options.socketOptions?.ca as string | undefined }),
+      images: new DockerImages({ logger, ca: masterCa }),
     },
   });
   await agent.start();

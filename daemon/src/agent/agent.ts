@@ -40,6 +40,7 @@ import type {
 } from './containerizer.js';
 import { filesRequestHandlers } from './files/files-channel.js';
 import type { FilesSource } from './files/files-source.js';
+import { CA_BUNDLE_PATH, writeCaBundle } from './sandbox/ca-bundle.js';
 import { AgentStatusUpdates } from './status-updates.js';
 import { taskEnvironment, taskPorts } from './task-environment.js';
 
@@ -63,8 +64,15 @@ export interface AgentDependencies {
   attachSandbox(ids: SandboxIds, path: string): void;
   /** Schedules an ended task's sandbox for garbage collection. */
   scheduleSandboxGc(path: string): void;
-  /** Fetches CommandInfo.uris into the sandbox; rejects with a message naming the URI. */
-  fetchUris(uris: NonNullable<CommandInfo['uris']>, sandbox: string): Promise<void>;
+  /**
+   * Fetches CommandInfo.uris into the sandbox; rejects with a message naming the URI, or
+   * once `signal` aborts (the agent stops).
+   */
+  fetchUris(
+    uris: NonNullable<CommandInfo['uris']>,
+    sandbox: string,
+    signal?: AbortSignal,
+  ): Promise<void>;
   /** The files API the master reads sandboxes through; without it, its files requests go unanswered. */
   files?: FilesSource;
   /** The Docker engine's images, for the master's image list and imports; absent without Docker support. */
@@ -132,6 +140,9 @@ function newUuid(): string {
   return randomBytes(16).toString('base64');
 }
 
+/** Before reconnecting to a master that closed the channel (then socket.io's backoff). */
+const SERVER_DISCONNECT_RETRY_MS = 1000;
+
 /** Refusals that are not for good: an agent told these keeps trying. */
 const TRANSIENT_REFUSALS = new Set([
   'MESOLITE_ERR_MASTER_RECOVERING',
@@ -175,6 +186,11 @@ export class Agent {
   private readonly logger: Logger;
   private registered = false;
   private stopped = false;
+  /** Aborts the fetches of tasks still being launched when the agent stops. */
+  private readonly launching = new AbortController();
+  /** Launches under way, which `stop` waits for. */
+  private readonly launches = new Set<Promise<void>>();
+  private reconnectTimer: NodeJS.Timeout | undefined;
   // start() resolves on the first registration, whichever master (see followMaster) takes it.
   private readonly awaitingRegistration: Array<() => void> = [];
 
@@ -193,6 +209,17 @@ export class Agent {
     return this.registered;
   }
 
+  /** The master's CA when it serves HTTPS with a private one, pinned from the join token. */
+  private get masterCa(): string | undefined {
+    const ca = this.options.socketOptions?.ca;
+    return typeof ca === 'string' ? ca : undefined;
+  }
+
+  /** The master it follows now. */
+  get masterUrl(): string {
+    return this.options.masterUrl;
+  }
+
   /** Recovers checkpointed tasks, then connects and registers; resolves once registered. */
   async start(): Promise<void> {
     const storedId = await this.options.store.get(AGENT_ID_KEY);
@@ -209,6 +236,10 @@ export class Agent {
    */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    // Tasks still being fetched for fail now, checkpointed, rather than start unwatched.
+    this.launching.abort(new Error('the agent stopped'));
+    await Promise.allSettled([...this.launches]);
     this.updates.stop();
     for (const live of this.tasks.values()) {
       live.health?.stop();
@@ -267,9 +298,22 @@ export class Agent {
       });
       socket.on('disconnect', (reason) => {
         this.registered = false;
-        if (!this.stopped) this.logger.warn({ reason }, 'lost the master; reconnecting');
+        if (this.stopped || this.socket !== socket) return;
+        this.logger.warn({ reason }, 'lost the master; reconnecting');
+        // socket.io leaves reconnecting to the client when the server closed the socket,
+        // as a master does when it stops; a Mesos agent keeps re-registering until its
+        // master is back or refuses it.
+        if (reason === 'io server disconnect') {
+          clearTimeout(this.reconnectTimer);
+          this.reconnectTimer = setTimeout(() => {
+            if (!this.stopped && this.socket === socket) socket.connect();
+          }, SERVER_DISCONNECT_RETRY_MS);
+        }
       });
-      socket.on('run_task', (message) => void this.runTask(message));
+      socket.on('run_task', (message) => {
+        const launch = this.runTask(message).finally(() => this.launches.delete(launch));
+        this.launches.add(launch);
+      });
       socket.on('run_task_group', (message) => {
         // Task groups need the default executor, which this agent does not provide yet.
         for (const task of message.task_group.tasks ?? []) {
@@ -436,7 +480,13 @@ export class Agent {
     try {
       const availability = await containerizer.available();
       if (!availability.ok) throw new Error(availability.message);
-      if (task.command?.uris?.length) await deps.fetchUris(task.command.uris, sandbox);
+      if (this.masterCa !== undefined) await writeCaBundle(sandbox, this.masterCa);
+      if (task.command?.uris?.length) {
+        await deps.fetchUris(task.command.uris, sandbox, this.launching.signal);
+      }
+      // Started after stop, nothing would watch it: it fails, as a Mesos agent's recovery
+      // fails a task whose container it had not launched.
+      if (this.stopped) throw new Error('the agent stopped before the task could start');
     } catch (err) {
       await this.finish(live, {
         reason: 'REASON_CONTAINER_LAUNCH_FAILED',
@@ -463,6 +513,10 @@ export class Agent {
       containerId,
       sandbox: sandboxInTask,
       hostname: this.options.hostname,
+      // The runtime that runs this agent runs plugins' task programs too (MESOLITE_NODE);
+      // inside a container it is not there.
+      ...(docker ? {} : { node: process.execPath }),
+      ...(this.masterCa === undefined ? {} : { caBundle: `${sandboxInTask}/${CA_BUNDLE_PATH}` }),
     });
     let running: RunningContainer;
     try {

@@ -1,7 +1,9 @@
 /**
  * The environment a task starts with: what Mesos's agent and command executor set,
  * plus Marathon's port variables, which frameworks expect the executor side to
- * provide (PORT0..N, PORTS, PORT_<NAME>, HOST).
+ * provide (PORT0..N, PORTS, PORT_<NAME>, HOST), and MESOLITE_NODE: every agent is a
+ * mesolite install, so the programs plugins' tasks fetch (Aurora's Thermos runner)
+ * run on the agent's own Node rather than on whatever `node` is on the PATH.
  */
 import type { Resource, TaskInfo } from '../protocol/mesos.js';
 
@@ -14,6 +16,10 @@ export interface TaskEnvironmentInput {
   /** The sandbox as the task sees it (a container sees its mount point). */
   sandbox: string;
   hostname: string;
+  /** The agent's own Node, given to tasks as MESOLITE_NODE for the programs plugins fetch. */
+  node?: string | undefined;
+  /** The master's CA in the sandbox as the task sees it, given as MESOLITE_CA_CERT. */
+  caBundle?: string | undefined;
 }
 
 /** Host ports of the task's `ports` resources, in the order they were given. */
@@ -41,6 +47,9 @@ export function taskEnvironment(input: TaskEnvironmentInput): Record<string, str
     MESOS_CONTAINER_NAME: `mesos-${input.containerId}`,
     HOST: input.hostname,
     LIBPROCESS_IP: '127.0.0.1',
+    ...(input.node === undefined ? {} : { MESOLITE_NODE: input.node }),
+    // The variable mesolite's own clients read, so a task's `mesolite` or curl trusts the master.
+    ...(input.caBundle === undefined ? {} : { MESOLITE_CA_CERT: input.caBundle }),
   };
   const ports = taskPorts(task.resources);
   ports.forEach((port, index) => {

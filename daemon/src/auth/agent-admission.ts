@@ -1,7 +1,7 @@
 import { pinMasterCertificate } from '../tls/master-pinning.js';
 import { JoinTokenRejectedError } from './errors.js';
 import { joinSecretMatches, parseJoinToken } from './join-token.js';
-import { readJoinToken } from './join-token-file.js';
+import type { JoinTokenSource } from './join-token-source.js';
 
 /**
  * The agent's side, before it registers: parse the token (a malformed one fails here,
@@ -18,11 +18,14 @@ export async function prepareAgentJoin(
 }
 
 /**
- * The master's side, when an agent registers: the token it presented must be the one
- * in the work dir now (read afresh, so a rotation takes effect at once).
+ * The master's side, when an agent registers: the token it presented must be the
+ * master's now (read afresh, so a rotation takes effect at once).
  */
-export async function admitAgent(workDir: string, presented: string | undefined): Promise<void> {
-  const expected = await readJoinToken(workDir);
+export async function admitAgent(
+  tokens: JoinTokenSource,
+  presented: string | undefined,
+): Promise<void> {
+  const expected = await tokens.current();
   if (presented === undefined || !joinSecretMatches(presented, expected)) {
     throw new JoinTokenRejectedError();
   }

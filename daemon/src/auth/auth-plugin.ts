@@ -1,10 +1,16 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { MesoliteError } from '../errors.js';
-import { type AccessRequest, decideAccess } from './access-policy.js';
+import {
+  type AccessRequest,
+  decideAccess,
+  isOperatorApi,
+  isOperatorReadCall,
+} from './access-policy.js';
 import type { Authenticator } from './authenticator.js';
 import { ERR_FORBIDDEN, ERR_INVALID_CREDENTIALS, sendDcosError } from './dcos-error.js';
 import type { Identity } from './identity.js';
 import { joinTokenRoutes } from './join-token-routes.js';
+import type { JoinTokenSource } from './join-token-source.js';
 import type { LdapConfigStore } from './ldap-config-store.js';
 import { ldapRoutes } from './ldap-routes.js';
 import { loginRoutes } from './login-routes.js';
@@ -18,14 +24,16 @@ export interface AuthPluginOptions {
   readonly authenticator: Authenticator;
   readonly users: LocalUserStore;
   readonly ldap: LdapConfigStore;
-  /** The master's work dir, to serve its join token to admins; omit on agents. */
-  readonly joinTokenWorkDir?: string | undefined;
+  /** The master's join token, served to admins; omit on agents. */
+  readonly joinTokens?: JoinTokenSource | undefined;
   /** Further paths anyone may read, e.g. the UI's login page and its assets. */
   readonly isPublic?: ((request: AccessRequest) => boolean) | undefined;
   readonly now?: (() => Date) | undefined;
 }
 
 const identities = new WeakMap<FastifyRequest, Identity>();
+/** Operator API calls whose verdict waits for the body, which names the call. */
+const awaitingCall = new WeakSet<FastifyRequest>();
 
 /** Who made the request, once the auth plugin checked it; undefined with auth off. */
 export function requestIdentity(request: FastifyRequest): Identity | undefined {
@@ -102,20 +110,41 @@ const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app: FastifyInstanc
         });
       }
       if (decision.verdict === 'forbidden') {
-        return sendDcosError(reply, 403, {
-          title: 'Forbidden',
-          description: decision.reason,
-          code: ERR_FORBIDDEN,
-        });
+        // A viewer may POST GET_STATE to the operator API: the body decides, once parsed.
+        if (request.method === 'POST' && isOperatorApi(path)) {
+          awaitingCall.add(request);
+          return;
+        }
+        return sendForbidden(reply, decision.reason);
+      }
+    });
+    app.addHook('preHandler', async (request, reply) => {
+      if (!awaitingCall.has(request)) return;
+      const path = request.url.split('?')[0] ?? '/';
+      const type = (request.body as { type?: unknown } | undefined)?.type;
+      const access = { method: request.method, path, operatorRead: isOperatorReadCall(type) };
+      const decision = decideAccess(access, identities.get(request), options.isPublic);
+      if (decision.verdict !== 'allow') {
+        return sendForbidden(
+          reply,
+          decision.verdict === 'forbidden' ? decision.reason : 'Authentication required.',
+        );
       }
     });
   }
   await app.register(loginRoutes(options.authenticator, now));
   await app.register(userRoutes(options.users));
   await app.register(ldapRoutes(options.ldap));
-  if (options.joinTokenWorkDir !== undefined)
-    await app.register(joinTokenRoutes(options.joinTokenWorkDir));
+  if (options.joinTokens !== undefined) await app.register(joinTokenRoutes(options.joinTokens));
 };
+
+function sendForbidden(reply: FastifyReply, reason: string) {
+  return sendDcosError(reply, 403, {
+    title: 'Forbidden',
+    description: reason,
+    code: ERR_FORBIDDEN,
+  });
+}
 
 /**
  * Login, users, LDAP configuration and the check of every request's credentials.

@@ -53,7 +53,7 @@ export class Authenticator {
   async identify(credentials: RequestCredentials): Promise<Identity | undefined> {
     if (credentials.type === 'token') {
       const claimed = await this.#options.signer.verify(credentials.token);
-      if (claimed?.provider !== 'local') return claimed;
+      if (claimed?.kind !== 'user' || claimed.provider !== 'local') return claimed;
       // A local user's token dies with the user, and carries their current role.
       const user = await this.#options.users.get(claimed.uid);
       return user && { ...claimed, role: user.role };

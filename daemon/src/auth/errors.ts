@@ -20,7 +20,7 @@ export const JoinTokenRequiredError = defineError(
   'MESOLITE_ERR_JOIN_TOKEN_REQUIRED',
   400,
   (master: string) =>
-    `${master} serves TLS, so joining it takes its join token: pass --token (or MESOLITE_TOKEN) ` +
+    `${master} serves TLS, so joining it takes its join token: pass --token (or MESOLITE_JOIN_TOKEN) ` +
     'with the value `mesolite token show` prints on the master.',
 );
 

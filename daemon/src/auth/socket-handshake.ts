@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import { checkCredentials } from './auth-plugin.js';
 import type { Authenticator } from './authenticator.js';
+import { ERR_FORBIDDEN } from './dcos-error.js';
 import type { Identity } from './identity.js';
 
 export interface HandshakeError extends Error {
@@ -31,9 +32,12 @@ export function authorizeHandshakes(authenticator: Authenticator, enabled: boole
     checkCredentials(authenticator, { authorization, cookie: headers.cookie })
       .then((check) => {
         if (!check.ok) return next(refusal(check.status, check.code, check.message));
-        // Every identity may read, and a socket only reads: having one is enough.
+        // Every identity that may read at all may open a socket, which only reads.
         if (check.identity === undefined) {
           return next(refusal(401, 'ERR_INVALID_CREDENTIALS', 'This cluster requires a login.'));
+        }
+        if (check.identity.kind === 'scoped') {
+          return next(refusal(403, ERR_FORBIDDEN, 'This token is good for one request only.'));
         }
         (socket.data as { identity?: Identity }).identity = check.identity;
         next();

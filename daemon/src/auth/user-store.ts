@@ -38,7 +38,9 @@ export interface NewUser {
 }
 
 const MIN_PASSWORD_LENGTH = 8;
-const KEY_PREFIX = 'users/';
+/** Where the users are kept in the `auth` namespace, one key each. */
+export const USERS_KEY_PREFIX = 'users/';
+const KEY_PREFIX = USERS_KEY_PREFIX;
 
 /**
  * The local users, kept in the daemon's store (the `auth` namespace) so they survive a

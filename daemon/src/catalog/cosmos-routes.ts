@@ -12,8 +12,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
+import type { AgentImages } from '../master/http/images-endpoint.js';
 import { validator } from '../protocol/validate.js';
 import type { Store } from '../store/store.js';
+import { callAs } from './daemon-call.js';
 import { CosmosError, invalidRequest, notAcceptable, unsupportedContentType } from './errors.js';
 import { checkAppImage, fetchAgentImages } from './image-check.js';
 import { MarathonGateway } from './marathon-gateway.js';
@@ -55,6 +57,15 @@ interface Answer {
   warnings?: string[];
 }
 
+/** What a request is served with: the catalog acting as its caller. */
+interface CatalogSession {
+  manager: PackageManager;
+  agentImages(): Promise<AgentImages[] | undefined>;
+}
+
+/** How long one call to Marathon or the master may take. */
+const DAEMON_CALL_TIMEOUT_MS = 15_000;
+
 interface Endpoint<S extends TSchema> {
   /** The `<kind>` of `<kind>-request` and `<kind>-response`. */
   kind: string;
@@ -62,7 +73,7 @@ interface Endpoint<S extends TSchema> {
   /** Response versions offered, and the one for clients that ask for plain JSON. */
   versions: readonly number[];
   fallback: number;
-  handle(body: Static<S>, version: number): Promise<Answer>;
+  handle(body: Static<S>, version: number, session: CatalogSession): Promise<Answer>;
 }
 
 function repositoryWarning(failure: RepositoryFailure): string {
@@ -74,35 +85,24 @@ function warning(text: string): string {
   return `199 mesolite "${text.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&')}"`;
 }
 
-function daemonUrl(app: FastifyInstance): string {
-  const address = app.server.address();
-  if (typeof address !== 'object' || address === null)
-    throw new Error('the daemon is not listening');
-  const unspecified = address.address === '0.0.0.0' || address.address === '::';
-  const host = unspecified
-    ? '127.0.0.1'
-    : address.address.includes(':')
-      ? `[${address.address}]`
-      : address.address;
-  return `http://${host}:${address.port}`;
-}
-
 export function catalogRoutes(options: CatalogRoutesOptions) {
   return async function routes(app: FastifyInstance): Promise<void> {
     const repositories = new RepositoryList(options.store);
     const load = options.loader ?? loadRepository;
-    const agentImages = () => fetchAgentImages(daemonUrl(app));
+    // Marathon and the master are called as the caller, so their own role decides there too.
+    const sessionFor = (request: FastifyRequest): CatalogSession => {
+      const call = callAs(app, request, DAEMON_CALL_TIMEOUT_MS);
+      return {
+        manager: new PackageManager(repositories, load, new MarathonGateway(call)),
+        agentImages: () => fetchAgentImages(call),
+      };
+    };
     // Describe shows the check for the default options, so that it comes before an install.
-    const defaultImageWarnings = (selector: PackageSelector) =>
-      manager.render(selector).then(
-        ({ value }) => checkAppImage(value.app, agentImages),
+    const defaultImageWarnings = (session: CatalogSession, selector: PackageSelector) =>
+      session.manager.render(selector).then(
+        ({ value }) => checkAppImage(value.app, session.agentImages),
         () => [],
       );
-    const manager = new PackageManager(
-      repositories,
-      load,
-      new MarathonGateway(() => daemonUrl(app)),
-    );
 
     app.addContentTypeParser(
       /^application\/vnd\.dcos\.[^;]*\+json/,
@@ -156,7 +156,7 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
         } catch (err) {
           throw invalidRequest((err as Error).message);
         }
-        const answer = await endpoint.handle(body, version);
+        const answer = await endpoint.handle(body, version, sessionFor(request));
         const warnings = [
           ...(answer.failures ?? []).map(repositoryWarning),
           ...(answer.warnings ?? []),
@@ -174,8 +174,8 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
       request: SearchRequest,
       versions: [1],
       fallback: 1,
-      async handle(body) {
-        const { value, failures } = await manager.search(body.query);
+      async handle(body, _version, session) {
+        const { value, failures } = await session.manager.search(body.query);
         return { body: { packages: value }, failures };
       },
     });
@@ -185,12 +185,12 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
       request: DescribeRequest,
       versions: [3, 2],
       fallback: 3,
-      async handle(body, version) {
-        const { value, failures } = await manager.select(body);
+      async handle(body, version, session) {
+        const { value, failures } = await session.manager.select(body);
         return {
           body: version === 2 ? describeV2(value.pkg) : describeV3(value.pkg),
           failures,
-          warnings: await defaultImageWarnings(body),
+          warnings: await defaultImageWarnings(session, body),
         };
       },
     });
@@ -200,8 +200,8 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
       request: ListVersionsRequest,
       versions: [1],
       fallback: 1,
-      async handle(body) {
-        const { value, failures } = await manager.listVersions(body.packageName);
+      async handle(body, _version, session) {
+        const { value, failures } = await session.manager.listVersions(body.packageName);
         return { body: { results: value }, failures };
       },
     });
@@ -211,8 +211,8 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
       request: RenderRequest,
       versions: [1],
       fallback: 1,
-      async handle(body) {
-        const { value, failures } = await manager.render(body);
+      async handle(body, _version, session) {
+        const { value, failures } = await session.manager.render(body);
         if (!value.app) {
           throw new CosmosError(
             'ServiceMarathonTemplateNotFound',
@@ -223,7 +223,7 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
         return {
           body: { marathonJson: value.app },
           failures,
-          warnings: await checkAppImage(value.app, agentImages),
+          warnings: await checkAppImage(value.app, session.agentImages),
         };
       },
     });
@@ -233,13 +233,13 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
       request: InstallRequest,
       versions: [2, 1],
       fallback: 2,
-      async handle(body, version) {
-        const { value, failures } = await manager.install(body);
+      async handle(body, version, session) {
+        const { value, failures } = await session.manager.install(body);
         return {
           body:
             version === 1 ? installV1(value.pkg, value.appId) : installV2(value.pkg, value.appId),
           failures,
-          warnings: await checkAppImage(value.app, agentImages),
+          warnings: await checkAppImage(value.app, session.agentImages),
         };
       },
     });
@@ -249,8 +249,8 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
       request: UninstallRequest,
       versions: [1],
       fallback: 1,
-      async handle(body) {
-        return { body: { results: await manager.uninstall(body) } };
+      async handle(body, _version, session) {
+        return { body: { results: await session.manager.uninstall(body) } };
       },
     });
 
@@ -259,8 +259,8 @@ export function catalogRoutes(options: CatalogRoutesOptions) {
       request: ListRequest,
       versions: [1],
       fallback: 1,
-      async handle(body) {
-        return { body: { packages: await manager.list(body.packageName, body.appId) } };
+      async handle(body, _version, session) {
+        return { body: { packages: await session.manager.list(body.packageName, body.appId) } };
       },
     });
 

@@ -217,3 +217,20 @@ export const invalidRequest = (problem: string) =>
   new CosmosError('JsonDecodingError', `Unable to decode the request: ${problem}`, {
     errorMessage: problem,
   });
+
+/** A service the catalog called for the user refused the user's own credentials. */
+export const unauthorized = (serviceName: string) =>
+  new CosmosError(
+    'Unauthorized',
+    `Unable to complete request due to Unauthorized response from service [${serviceName}]`,
+    { serviceName },
+    401,
+  );
+
+export const forbidden = (serviceName: string) =>
+  new CosmosError(
+    'Forbidden',
+    `Unable to complete request due to Forbidden response from service [${serviceName}]`,
+    { serviceName },
+    403,
+  );

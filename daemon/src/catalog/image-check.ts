@@ -5,9 +5,8 @@
  * names the way out: `mesolite image import`.
  */
 import { type AgentImages, IMAGES_PATH } from '../master/http/images-endpoint.js';
+import type { DaemonCall } from './daemon-call.js';
 import { isJsonObject, type JsonObject } from './json-object.js';
-
-const REQUEST_TIMEOUT_MS = 15_000;
 
 /** The Docker image a rendered Marathon app runs, in either of Marathon's container forms. */
 export function dockerImageOf(app: JsonObject): string | undefined {
@@ -56,15 +55,10 @@ export function missingImageWarning(
  * Asks the master's images endpoint what the agents have; undefined when it cannot tell
  * (the check then says nothing rather than a warning that may be wrong).
  */
-export async function fetchAgentImages(baseUrl: string): Promise<AgentImages[] | undefined> {
+export async function fetchAgentImages(call: DaemonCall): Promise<AgentImages[] | undefined> {
   try {
-    const response = await fetch(`${baseUrl}${IMAGES_PATH}`, {
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      headers: { accept: 'application/json' },
-    });
-    if (!response.ok) return undefined;
-    const body: unknown = await response.json();
-    if (!isJsonObject(body) || !Array.isArray(body.agents)) return undefined;
+    const { status, body } = await call('GET', IMAGES_PATH);
+    if (status !== 200 || !isJsonObject(body) || !Array.isArray(body.agents)) return undefined;
     return body.agents as AgentImages[];
   } catch {
     return undefined;

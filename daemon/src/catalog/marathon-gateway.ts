@@ -1,12 +1,17 @@
 /**
- * How the catalog reaches Marathon and the master: over HTTP, through the same
- * public APIs any DC/OS tool uses (`/service/marathon/v2/apps`, `/master/state`,
- * `POST /api/v1` TEARDOWN), never a back door into the plugin.
+ * How the catalog reaches Marathon and the master: through the same public APIs any
+ * DC/OS tool uses (`/service/marathon/v2/apps`, `/master/state`, `POST /api/v1`
+ * TEARDOWN), as the user whose request it serves, never a back door into the plugin.
  */
-import { marathonBadResponse, packageAlreadyInstalled, serviceUnavailable } from './errors.js';
+import type { DaemonAnswer, DaemonCall } from './daemon-call.js';
+import {
+  forbidden,
+  marathonBadResponse,
+  packageAlreadyInstalled,
+  serviceUnavailable,
+  unauthorized,
+} from './errors.js';
 import type { JsonObject } from './json-object.js';
-
-const REQUEST_TIMEOUT_MS = 15_000;
 
 export interface MarathonApp extends JsonObject {
   id: string;
@@ -14,36 +19,20 @@ export interface MarathonApp extends JsonObject {
 }
 
 export class MarathonGateway {
-  constructor(private readonly baseUrl: () => string) {}
+  constructor(private readonly call: DaemonCall) {}
 
-  async #request(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: unknown }> {
-    let response: Response;
+  async #request(method: string, path: string, body?: unknown): Promise<DaemonAnswer> {
+    const service = path.startsWith('/service/marathon') ? 'marathon' : 'mesos';
+    let answer: DaemonAnswer;
     try {
-      response = await fetch(`${this.baseUrl()}${path}`, {
-        method,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        ...(body === undefined
-          ? {}
-          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      });
+      answer = await this.call(method, path, body);
     } catch (err) {
-      throw serviceUnavailable(
-        path.startsWith('/service/marathon') ? 'marathon' : 'mesos',
-        (err as Error).message,
-      );
+      throw serviceUnavailable(service, (err as Error).message);
     }
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text === '' ? {} : JSON.parse(text);
-    } catch {
-      // Plain text (a master error, a proxy's page) is kept as it came.
-    }
-    return { status: response.status, body: parsed };
+    // The caller's own credentials went along: a refusal is theirs, as Cosmos reports it.
+    if (answer.status === 401) throw unauthorized(service);
+    if (answer.status === 403) throw forbidden(service);
+    return answer;
   }
 
   async listApps(): Promise<MarathonApp[]> {

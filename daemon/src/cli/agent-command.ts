@@ -12,7 +12,7 @@ import { createLogger } from '../logger.js';
 import { healthRoutes } from '../server/health-routes.js';
 import { GroupCommitStore } from '../store/group-commit-store.js';
 import { LevelStore } from '../store/level-store.js';
-import { masterOption } from './master-option.js';
+import { followingMasterOption } from './master-option.js';
 import { parsePort } from './parse.js';
 
 interface AgentFlags {
@@ -44,8 +44,14 @@ async function joinMaster(
 export function agentCommand(): Command {
   return new Command('agent')
     .description('run an agent that joins a master and runs the tasks it is given')
-    .addOption(masterOption())
-    .addOption(new Option('--token <token>', "the master's join token").env('MESOLITE_TOKEN'))
+    .addOption(followingMasterOption())
+    .addOption(
+      // Not MESOLITE_TOKEN, the login token of every other command: joining and logging
+      // in are kept apart, as k3s keeps K3S_TOKEN apart from its kubeconfig.
+      new Option('--token <token>', "the master's join token (`mesolite token show`)").env(
+        'MESOLITE_JOIN_TOKEN',
+      ),
+    )
     .addOption(
       new Option('--hostname <name>', "the hostname tasks report (default: this machine's)"),
     )
@@ -84,13 +90,19 @@ export function agentCommand(): Command {
       if (!isLoopback(flags.host)) {
         throw new InsecureBindError(flags.host, "the agent's files endpoint");
       }
-      // Before anything is sent: a TLS master is verified against the token's CA.
-      const joined = await joinMaster(flags.master, flags.token);
       const logger = createLogger(flags.logLevel, 'mesolite-agent');
       // --master zk://…/PATH: join whichever master leads, and move along with the leadership.
       const follower = flags.master.startsWith('zk://')
         ? await MasterFollower.start(flags.master, { logger })
         : undefined;
+      // Before anything is sent: a TLS master is verified against the token's CA. The
+      // masters of a cluster share that CA, so the one pinned here serves for every leader.
+      const joined = await joinMaster(follower?.url ?? flags.master, flags.token).catch(
+        async (err: unknown) => {
+          await follower?.close();
+          throw err;
+        },
+      );
       const store = GroupCommitStore.wrap(await LevelStore.open(join(flags.workDir, 'store')));
       const starting = startAgentRuntime({
         masterUrl: follower?.url ?? flags.master,

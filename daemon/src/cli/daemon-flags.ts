@@ -7,6 +7,7 @@ import {
   parseWeights,
 } from '../config/daemon-options.js';
 import { MesoliteError } from '../errors.js';
+import { quorumProblem } from '../ha/quorum.js';
 import { parseZooKeeperUrl } from '../ha/zk-url.js';
 import { parsePort } from './parse.js';
 
@@ -20,6 +21,7 @@ export interface DaemonFlags {
   plugins?: string[];
   classicPorts?: boolean;
   zk?: string;
+  quorum?: number;
   auth?: boolean;
   tlsCert?: string;
   tlsKey?: string;
@@ -39,6 +41,12 @@ function parseWeightsFlag(value: string): Record<string, number> {
   } catch (err) {
     throw new InvalidArgumentError(err instanceof MesoliteError ? err.message : String(err));
   }
+}
+
+function parseQuorumFlag(value: string): number {
+  const problem = quorumProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(`${problem}.`);
+  return Number(value.trim());
 }
 
 function parseZkFlag(value: string): string {
@@ -91,6 +99,13 @@ export function addDaemonFlags(command: Command): Command {
         'zk://HOST:PORT[,HOST:PORT...]/PATH: run as one of several masters that elect a leader ' +
           'and keep their state in ZooKeeper',
       ).argParser(parseZkFlag),
+    )
+    .addOption(
+      new Option(
+        '--quorum <n>',
+        'with --zk: how many masters must be present in the election before the elected one ' +
+          'recovers and serves (Mesos: a majority, 2 of 3); default 1',
+      ).argParser(parseQuorumFlag),
     )
     .addOption(
       new Option(

@@ -8,12 +8,19 @@ import { LeaderSchedulerTransport } from '../ha/leader-scheduler-transport.js';
 import { MasterFollower } from '../ha/master-follower.js';
 import { createLogger } from '../logger.js';
 import { discoverPlugins } from '../plugins/discovery.js';
+import { ArtifactRegistry, copiedInto } from '../plugins/plugin-artifacts.js';
+import { principalPluginCredentials } from '../plugins/plugin-credentials.js';
 import { PluginHost } from '../plugins/plugin-host.js';
 import { HttpSchedulerTransport } from '../scheduler/http-transport.js';
 import { GroupCommitStore } from '../store/group-commit-store.js';
 import { LevelStore } from '../store/level-store.js';
 import { clientFetch, withCredentialOptions } from './credential-options.js';
-import { masterOption, masterUrl } from './master-option.js';
+import {
+  type FrameworkCredentialFlags,
+  frameworkTransportOptions,
+  withFrameworkCredentialOptions,
+} from './framework-credentials.js';
+import { followingMasterOption, masterOption, masterUrl } from './master-option.js';
 import { parsePort } from './parse.js';
 
 interface PluginInfoJson {
@@ -194,10 +201,14 @@ export function pluginCommand(): Command {
       fail(err);
     }
   });
-  plugin
-    .command('run <name>')
-    .description('run one plugin on its own, as a framework of a remote master (Mesos or mesolite)')
-    .addOption(masterOption())
+  withFrameworkCredentialOptions(
+    plugin
+      .command('run <name>')
+      .description(
+        'run one plugin on its own, as a framework of a remote master (Mesos or mesolite)',
+      ),
+  )
+    .addOption(followingMasterOption())
     .addOption(
       new Option(
         '--port <port>',
@@ -217,14 +228,22 @@ export function pluginCommand(): Command {
     .action(
       async (
         name: string,
-        flags: { master: string; port?: number; workDir: string; logLevel: string },
+        flags: FrameworkCredentialFlags & {
+          master: string;
+          port?: number;
+          workDir: string;
+          logLevel: string;
+        },
       ) => {
         const logger = createLogger(flags.logLevel, `mesolite-${name}`);
+        // The same principal and CA whichever master it talks to, one URL or zk://.
+        const access = await frameworkTransportOptions(flags);
         // --master zk://…/PATH: every subscription goes to whichever master leads then.
         const follower = flags.master.startsWith('zk://')
           ? await MasterFollower.start(flags.master, { logger })
           : undefined;
-        const connect = (master: string) => new HttpSchedulerTransport({ master, logger });
+        const connect = (master: string) =>
+          new HttpSchedulerTransport({ master, logger, ...access });
         const store = GroupCommitStore.wrap(await LevelStore.open(join(flags.workDir, 'store')));
         const host = new PluginHost({
           store: store.namespace('plugins'),
@@ -236,6 +255,11 @@ export function pluginCommand(): Command {
               ? new LeaderSchedulerTransport(() => follower.url, connect)
               : connect(flags.master),
           ports: { [name]: flags.port ?? CLASSIC_PORTS[name] ?? 0 },
+          // No master serves this plugin's files: agents on this machine fetch copies.
+          artifacts: new ArtifactRegistry(copiedInto(join(flags.workDir, 'artifacts'))),
+          // context.fetch goes as the same principal; tasks call the plugin's own port.
+          credentials: principalPluginCredentials(access),
+          standalone: true,
         });
         host.masterUrl = follower?.url ?? flags.master;
         follower?.on('leader', (url) => {

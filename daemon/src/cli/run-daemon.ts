@@ -1,11 +1,19 @@
 import { resolveDaemonOptions } from '../config/daemon-options.js';
 import { startDaemon } from '../daemon.js';
+import { InvalidOptionError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { DaemonFlags } from './daemon-flags.js';
 import { joinInstructions } from './join-instructions.js';
 
 /** Starts a daemon from CLI flags, prints where it is, and stops it cleanly on a signal. */
 export async function runDaemon(flags: DaemonFlags, withAgent: boolean): Promise<void> {
+  if (flags.quorum !== undefined) {
+    throw new InvalidOptionError(
+      'quorum',
+      'it counts highly available masters, so it goes with --zk zk://HOST:PORT/PATH; ' +
+        'a master without --zk is alone',
+    );
+  }
   const options = resolveDaemonOptions({
     host: flags.host,
     port: flags.port,

@@ -1,14 +1,17 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { type AgentRuntime, startAgentRuntime } from '../agent/agent-runtime.js';
-import { authRequired, resolveDaemonOptions } from '../config/daemon-options.js';
-import { InvalidOptionError } from '../errors.js';
+import { FilesRegistry } from '../agent/files/files-registry.js';
+import { formatJoinToken } from '../auth/join-token.js';
+import { resolveDaemonOptions } from '../config/daemon-options.js';
 import { HaMaster } from '../ha/ha-master.js';
 import { MasterFollower } from '../ha/master-follower.js';
+import { formatZooKeeperUrl, parseZooKeeperUrl } from '../ha/zk-url.js';
 import { createLogger } from '../logger.js';
 import { GroupCommitStore } from '../store/group-commit-store.js';
 import { LevelStore } from '../store/level-store.js';
 import { addDaemonFlags, type DaemonFlags } from './daemon-flags.js';
+import { joinInstructions } from './join-instructions.js';
 import { runDaemon } from './run-daemon.js';
 
 export function upCommand(): Command {
@@ -45,24 +48,33 @@ async function runHaMaster(zk: string, flags: DaemonFlags, withAgent: boolean): 
     ...(flags.plugins ? { plugins: flags.plugins } : {}),
     classicPorts: flags.classicPorts ?? false,
     ...(flags.offerTimeout !== undefined ? { offerTimeoutSeconds: flags.offerTimeout } : {}),
+    ...(flags.auth ? { auth: true } : {}),
+    ...(flags.tlsCert !== undefined ? { tlsCert: flags.tlsCert } : {}),
+    ...(flags.tlsKey !== undefined ? { tlsKey: flags.tlsKey } : {}),
+    ...(flags.ldapConfig !== undefined ? { ldapConfig: flags.ldapConfig } : {}),
+    ...(flags.credentials !== undefined ? { credentials: flags.credentials } : {}),
   });
-  const secured =
-    authRequired(options) ||
-    flags.auth === true ||
-    [flags.tlsCert, flags.tlsKey, flags.ldapConfig, flags.credentials].some(
-      (value) => value !== undefined,
-    );
-  if (secured) {
-    // Followers redirect and proxy over plain HTTP and the join token is not shared yet.
-    throw new InvalidOptionError(
-      'zk',
-      'highly available masters serve on loopback without --auth for now; drop --auth, ' +
-        '--tls-cert, --tls-key, --ldap-config and --credentials, and listen on 127.0.0.1',
+  const logger = createLogger(options.logLevel);
+  // The local agent's sandboxes, served at this master's /files/* as `mesolite up` does.
+  const files = withAgent ? new FilesRegistry() : undefined;
+  const master = await HaMaster.start({
+    zk,
+    daemon: options,
+    logger,
+    ...(flags.quorum !== undefined ? { quorum: flags.quorum } : {}),
+    ...(files ? { localFiles: files } : {}),
+  });
+  process.stdout.write(`mesolite is up: ${master.url}/ (contending through ${zk})\n`);
+  const joinToken = master.security
+    ? formatJoinToken(await master.security.joinTokens.current())
+    : undefined;
+  if (master.security && joinToken !== undefined) {
+    // Agents follow whichever master leads, as this one's local agent does.
+    const cluster = formatZooKeeperUrl(parseZooKeeperUrl(zk));
+    process.stdout.write(
+      `${joinInstructions(cluster, joinToken, master.security.tls.caFile, withAgent)}\n`,
     );
   }
-  const logger = createLogger(options.logLevel);
-  const master = await HaMaster.start({ zk, daemon: options, logger });
-  process.stdout.write(`mesolite is up: ${master.url}/ (contending through ${zk})\n`);
 
   let agent:
     | { runtime: AgentRuntime; follower: MasterFollower; close(): Promise<void> }
@@ -75,6 +87,10 @@ async function runHaMaster(zk: string, flags: DaemonFlags, withAgent: boolean): 
       workDir: options.workDir,
       store: store.namespace('agent'),
       logger: logger.child({ component: 'agent' }),
+      files,
+      // It joins as any other agent would: with the cluster's token, trusting its CA.
+      token: joinToken,
+      ...(master.security ? { socketOptions: { ca: master.security.tls.ca } } : {}),
     });
     follower.on('leader', (url) => runtime.agent.followMaster(url));
     agent = { runtime, follower, close: () => store.close() };

@@ -60,3 +60,37 @@ export const SteppedDownError = defineError(
   503,
   (reason: string) => `This master stepped down before it could lead (${reason}).`,
 );
+
+export const ClusterSecretError = defineError(
+  'MESOLITE_ERR_ZK_CLUSTER_SECRET',
+  500,
+  (path: string, problem: string) =>
+    `The cluster secret in ZooKeeper at ${path} cannot be used: ${problem}. Another program ` +
+    'may have written it; remove the znode (every master then makes it again on its next start).',
+);
+
+export const ClusterCaMismatchError = defineError(
+  'MESOLITE_ERR_ZK_CLUSTER_CA_MISMATCH',
+  400,
+  (shared: string, own: string) =>
+    `This master's certificate chains to the CA with fingerprint ${own}, but the cluster's ` +
+    `join token pins ${shared}: agents could not follow this master. Give every master a ` +
+    '--tls-cert file that ends with the same root CA, or none at all (the cluster then shares one CA).',
+);
+
+export const ClusterSecuredError = defineError(
+  'MESOLITE_ERR_ZK_CLUSTER_SECURED',
+  400,
+  (path: string) =>
+    `The masters of this cluster serve HTTPS with authentication (${path} holds their join ` +
+    'token), and this one would serve plain HTTP: clients could not tell which to use. Start it ' +
+    'with --auth (or a non-loopback --host) as well.',
+);
+
+export const NoLeadingMasterError = defineError(
+  'MESOLITE_ERR_NO_LEADING_MASTER',
+  503,
+  (zk: string, timeoutMs: number) =>
+    `No master leads under ${zk} (looked for ${timeoutMs / 1000} s). Check that the masters ` +
+    'run with this --zk, that ZooKeeper is reachable from here, and that the path is the same.',
+);

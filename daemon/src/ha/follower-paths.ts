@@ -1,3 +1,5 @@
+import { JOIN_TOKEN_ROTATE_PATH } from '../auth/join-token-routes.js';
+
 /**
  * What a master that does not lead does with a request, by its path alone:
  * - `local`: answered here whatever the leadership (/health, /ping, /master/redirect,
@@ -29,11 +31,20 @@ const REDIRECTED = new Set(
 );
 
 const PROXIED = /^(?:\/mesos)?\/service\/[^/]+(?:\/|$)/;
+// Every agent's sandboxes, as DC/OS's admin router serves /agent/<id>/files on every
+// master: only the leader holds the agents' links.
+const AGENT_FILES = /^(?:\/mesos)?\/agent\/[^/]+\/files(?:\/|$)/;
+// Plugins run on the leader only: installing, upgrading, removing, enabling or listing
+// them, and their UI modules, are the leader's, whichever master the client asked.
+const PLUGIN_MANAGEMENT = /^\/mesolite\/v1\/plugins(?:\/|$)/;
 
 export function followerAction(url: string): FollowerAction {
   const path = normalizedPath(url);
   if (REDIRECTED.has(path)) return 'redirect';
-  if (PROXIED.test(path)) return 'proxy';
+  if (PROXIED.test(path) || PLUGIN_MANAGEMENT.test(path)) return 'proxy';
+  // Every master shows the join token from ZooKeeper; rotating it is a write, the leader's.
+  if (path === JOIN_TOKEN_ROTATE_PATH) return 'proxy';
+  if (AGENT_FILES.test(path)) return 'proxy';
   return 'local';
 }
 

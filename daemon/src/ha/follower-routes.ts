@@ -16,6 +16,11 @@ export interface FollowerRoutesOptions {
   readonly self: MasterInfo;
   /** How long a forwarded request may wait for the leader's answer; default 60 s. */
   readonly proxyTimeoutMs?: number;
+  /**
+   * With auth on: the CA the masters' certificates chain to (PEM). Masters then serve
+   * HTTPS, and requests are forwarded to the leader over HTTPS trusting only it.
+   */
+  readonly leaderCa?: string | undefined;
 }
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -36,6 +41,8 @@ export function followerRoutes(options: FollowerRoutesOptions) {
   const selfHostPort = masterHostPort(self);
   const via = `1.1 ${selfHostPort}`;
   const proxyTimeoutMs = options.proxyTimeoutMs ?? 60_000;
+  const { leaderCa } = options;
+  const scheme = leaderCa === undefined ? 'http' : 'https';
 
   // The leader another master names, never this one: a master that has just stepped
   // down may still be named by ZooKeeper for a moment.
@@ -53,7 +60,7 @@ export function followerRoutes(options: FollowerRoutesOptions) {
       const action = followerAction(request.url);
       if (action === 'local') return done();
       if (leadership.isLeader()) {
-        if (action === 'proxy') reply.header('x-marathon-leader', `http://${selfHostPort}`);
+        if (action === 'proxy') reply.header('x-marathon-leader', `${scheme}://${selfHostPort}`);
         return done();
       }
       if (action === 'redirect') {
@@ -73,8 +80,13 @@ export function followerRoutes(options: FollowerRoutesOptions) {
         reply.code(503).send({ message: NO_LEADER_FOR_PROXY_MESSAGE });
         return;
       }
-      reply.header('x-marathon-leader', `http://${leader}`);
-      forwardToLeader(request, reply, { leader, via, timeoutMs: proxyTimeoutMs });
+      reply.header('x-marathon-leader', `${scheme}://${leader}`);
+      forwardToLeader(request, reply, {
+        leader,
+        via,
+        timeoutMs: proxyTimeoutMs,
+        ...(leaderCa === undefined ? {} : { ca: leaderCa }),
+      });
     });
 
     for (const path of ['/master/redirect', '/redirect']) {

@@ -1,10 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import type { FilesRegistry } from '../agent/files/files-registry.js';
+import { filesRoutes } from '../agent/files/files-routes.js';
 import type { DaemonOptions } from '../config/daemon-options.js';
 import { type DaemonTuning, type RunningDaemon, startDaemon } from '../daemon.js';
 import type { Logger } from '../logger.js';
 import { buildMasterInfo } from '../master/master-info.js';
 import type { MasterInfo } from '../protocol/mesos.js';
+import type { ClusterSecurity } from '../server/daemon-security.js';
+import { prepareClusterSecurity } from './cluster-security.js';
 import { SteppedDownError } from './errors.js';
 import { followerRoutes } from './follower-routes.js';
 import { freePort } from './free-port.js';
@@ -13,6 +17,9 @@ import { LeaderFencedStore } from './leader-fenced-store.js';
 import { electionLeadership, type Leadership } from './leadership.js';
 import { MasterContender } from './master-contender.js';
 import { masterUrl } from './master-follower.js';
+import { MasterGroup } from './master-group.js';
+import { mastersRoutes } from './masters-routes.js';
+import { DEFAULT_QUORUM, quorumStanding } from './quorum.js';
 import { formatZooKeeperUrl, parseZooKeeperUrl } from './zk-url.js';
 import { ZooKeeperConnection } from './zookeeper-connection.js';
 import { ZooKeeperStore } from './zookeeper-store.js';
@@ -25,6 +32,13 @@ export interface HaMasterOptions {
   readonly logger: Logger;
   readonly tuning?: DaemonTuning;
   readonly sessionTimeoutMs?: number;
+  /** --quorum: how many masters must be present before the elected one recovers (default 1). */
+  readonly quorum?: number;
+  /**
+   * The sandboxes of the agent `up --zk` runs beside this master, served at /files/* as
+   * `mesolite up` serves its own, whether this master leads or not.
+   */
+  readonly localFiles?: FilesRegistry;
 }
 
 // A term that failed for another reason than stepping down (ZooKeeper went away while
@@ -103,11 +117,14 @@ export class HaMaster {
   readonly url: string;
   readonly self: MasterInfo;
   readonly leadership: Leadership;
+  /** With auth on: the certificate and join token this master shares with the others. */
+  readonly security: ClusterSecurity | undefined;
   readonly #options: HaMasterOptions;
   readonly #connection: ZooKeeperConnection;
   readonly #store: ZooKeeperStore;
   readonly #contender: MasterContender;
   readonly #detector: LeaderDetector;
+  readonly #group: MasterGroup;
   #term: Term | undefined;
   #stopping = false;
   #loop: Promise<void> = Promise.resolve();
@@ -120,15 +137,18 @@ export class HaMaster {
     store: ZooKeeperStore,
     self: MasterInfo,
     path: string,
+    security: ClusterSecurity | undefined,
   ) {
     this.#options = options;
     this.#connection = connection;
     this.#store = store;
     this.self = self;
-    this.url = masterUrl(self);
+    this.security = security;
+    this.url = masterUrl(self, security ? 'https' : 'http');
     const logger = options.logger.child({ component: 'election' });
     this.#contender = new MasterContender({ connection, path, masterInfo: self, logger });
     this.#detector = new LeaderDetector({ connection, path, logger });
+    this.#group = new MasterGroup({ connection, path, logger });
     this.leadership = electionLeadership(this.#contender, this.#detector, self);
     this.#contender.on('elected', () => this.#term?.elect());
     this.#contender.on('lost', (reason) => {
@@ -161,12 +181,20 @@ export class HaMaster {
         connection,
         root: `${zk.path === '/' ? '' : zk.path}/store`,
       });
+      const security = await prepareClusterSecurity({
+        connection,
+        zk,
+        daemon: options.daemon,
+        store,
+        logger,
+      });
       const master = new HaMaster(
         { ...options, daemon: { ...options.daemon, port, agent: false } },
         connection,
         store,
         self,
         zk.path,
+        security,
       );
       await master.#begin();
       logger.info({ zk: formatZooKeeperUrl(zk), url: master.url }, 'contending for leadership');
@@ -206,6 +234,7 @@ export class HaMaster {
       this.#term?.end('shutting down');
       await this.#loop;
       this.#detector.stop();
+      this.#group.stop();
       await this.#store.close();
       await this.#connection.close();
     })();
@@ -225,6 +254,7 @@ export class HaMaster {
       }),
     ]);
     this.#detector.start();
+    this.#group.start();
     this.#contender.start();
     // Ready once it knows who leads: until then a follower could only answer 503.
     await Promise.race([
@@ -264,6 +294,8 @@ export class HaMaster {
             routes: this.#routes(),
             masterInfo: this.self,
             elected: term.elected,
+            security: this.security,
+            recoverable: () => this.#quorumReached(term),
           },
         });
       } catch (err) {
@@ -292,6 +324,52 @@ export class HaMaster {
     if (firstFailure !== undefined) throw firstFailure;
   }
 
+  /** The masters present in the election, in election order (the leader first). */
+  get masters(): readonly MasterInfo[] {
+    return this.#group.members.map((member) => member.info);
+  }
+
+  /**
+   * Resolves once --quorum masters are present in the election, counting this one (it
+   * was elected, so it is there even before the group has been listed); rejects when
+   * the term ends first. Until then the master has not finished recovery: its APIs
+   * answer 503 and agents ask again.
+   */
+  #quorumReached(term: Term): Promise<void> {
+    const required = this.#options.quorum ?? DEFAULT_QUORUM;
+    const standing = () =>
+      quorumStanding(
+        new Set([this.self.id, ...this.masters.map((info) => info.id)]).size,
+        required,
+      );
+    if (standing().met) return Promise.resolve();
+    const logger = this.#options.logger;
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const now = standing();
+        if (now.met) {
+          removeMembers();
+          logger.info(
+            { quorum: required, present: now.present },
+            'a quorum of masters is present: recovering',
+          );
+          resolve();
+        } else {
+          logger.warn(
+            { quorum: required, present: now.present },
+            `elected, but waiting for ${now.missing} more master(s) to join the election before recovering, as --quorum ${required} asks`,
+          );
+        }
+      };
+      const removeMembers = this.#group.on('members', check);
+      void term.ended.then(() => {
+        removeMembers();
+        reject(new SteppedDownError('it stopped leading while waiting for a quorum of masters'));
+      });
+      check();
+    });
+  }
+
   async #stopDaemon(daemon: RunningDaemon): Promise<void> {
     await daemon.stop().catch((err: unknown) => {
       this.#options.logger.error({ err }, "stopping the last term's daemon failed");
@@ -299,7 +377,11 @@ export class HaMaster {
   }
 
   #routes() {
-    const follower = followerRoutes({ leadership: this.leadership, self: this.self });
+    const follower = followerRoutes({
+      leadership: this.leadership,
+      self: this.self,
+      ...(this.security ? { leaderCa: this.security.tls.ca } : {}),
+    });
     const routes = async (app: FastifyInstance) => {
       app.addHook('onListen', async () => {
         const listening = this.#listening;
@@ -307,6 +389,18 @@ export class HaMaster {
         listening?.();
       });
       await follower(app);
+      const localFiles = this.#options.localFiles;
+      if (localFiles) await app.register(filesRoutes(localFiles));
+      await app.register(
+        mastersRoutes({
+          leadership: this.leadership,
+          self: this.self,
+          members: () => this.masters,
+          quorum: this.#options.quorum ?? DEFAULT_QUORUM,
+          // The master core's own elected_time, so the endpoint and /master/state agree.
+          electedAt: () => this.daemon?.master.electedTime,
+        }),
+      );
     };
     // Like fastify-plugin: the follower hook must see every route of the server.
     Object.defineProperty(routes, Symbol.for('skip-override'), { value: true });

@@ -1,4 +1,5 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Marathon's own messages for a forward that cannot complete. */
@@ -25,6 +26,12 @@ export interface ForwardOptions {
   /** This master's `1.1 host:port`, added to Via so that a loop is recognised when it comes back. */
   readonly via: string;
   readonly timeoutMs: number;
+  /**
+   * The CA the leader's certificate chains to (PEM): forwarded over HTTPS, trusting only
+   * it. The caller's credentials go along unchanged, so that the leader authenticates
+   * and authorizes the request itself.
+   */
+  readonly ca?: string;
 }
 
 /**
@@ -49,21 +56,23 @@ export function forwardToLeader(
   );
   const [host = '', port = '80'] = splitHostPort(options.leader);
 
-  const upstream = httpRequest(
-    {
-      host,
-      port: Number(port),
-      method: request.method,
-      path: request.url,
-      headers,
-      timeout: options.timeoutMs,
-    },
-    (response) => {
-      reply.code(response.statusCode ?? 502);
-      reply.headers(relayedHeaders(response.headers));
-      reply.send(response);
-    },
-  );
+  const target = {
+    host,
+    port: Number(port),
+    method: request.method,
+    path: request.url,
+    headers,
+    timeout: options.timeoutMs,
+  };
+  const relay = (response: IncomingMessage) => {
+    reply.code(response.statusCode ?? 502);
+    reply.headers(relayedHeaders(response.headers));
+    reply.send(response);
+  };
+  const upstream =
+    options.ca === undefined
+      ? httpRequest(target, relay)
+      : httpsRequest({ ...target, ca: options.ca }, relay);
   upstream.on('timeout', () =>
     upstream.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
   );

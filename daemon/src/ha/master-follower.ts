@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import type { MasterInfo } from '../protocol/mesos.js';
 import { TypedEmitter } from '../scheduler/typed-emitter.js';
+import { clusterServesHttps } from './cluster-znodes.js';
 import { LeaderDetector } from './leader-detector.js';
 import { masterHostPort } from './leader-znode.js';
 import { parseZooKeeperUrl } from './zk-url.js';
 import { ZooKeeperConnection } from './zookeeper-connection.js';
 
 /** The base URL of a master, from the MasterInfo it contends with. */
-export function masterUrl(info: MasterInfo): string {
-  return `http://${masterHostPort(info)}`;
+export function masterUrl(info: MasterInfo, scheme: 'http' | 'https' = 'http'): string {
+  return `${scheme}://${masterHostPort(info)}`;
 }
 
 export interface MasterFollowerEvents {
@@ -27,14 +28,19 @@ export class MasterFollower extends TypedEmitter<MasterFollowerEvents> {
   readonly #detector: LeaderDetector;
   #url: string;
 
-  private constructor(connection: ZooKeeperConnection, detector: LeaderDetector, url: string) {
+  private constructor(
+    connection: ZooKeeperConnection,
+    detector: LeaderDetector,
+    url: string,
+    scheme: 'http' | 'https',
+  ) {
     super();
     this.#connection = connection;
     this.#detector = detector;
     this.#url = url;
     detector.on('leader', (info) => {
       if (!info) return;
-      const next = masterUrl(info);
+      const next = masterUrl(info, scheme);
       if (next === this.#url) return;
       this.#url = next;
       void this.emit('leader', next);
@@ -61,7 +67,9 @@ export class MasterFollower extends TypedEmitter<MasterFollowerEvents> {
       await connection.waitUntilConnected(options.timeoutMs);
       detector.start();
       const leader = await detector.waitForLeader(options.timeoutMs);
-      return new MasterFollower(connection, detector, masterUrl(leader));
+      // Masters with auth serve HTTPS, and a cluster of them has a join token in ZooKeeper.
+      const scheme = (await clusterServesHttps(connection, zk.path)) ? 'https' : 'http';
+      return new MasterFollower(connection, detector, masterUrl(leader, scheme), scheme);
     } catch (err) {
       detector.stop();
       await connection.close();

@@ -142,8 +142,20 @@ export class ZooKeeperConnection extends TypedEmitter<ZooKeeperConnectionEvents>
     }
   }
 
-  create(path: string, data: Buffer, mode: number): Promise<string> {
-    return this.#call('create', path, (client, done) => client.create(path, data, mode, done));
+  /** Creates `path`, readable and writable by anyone unless `acls` says otherwise. */
+  create(path: string, data: Buffer, mode: number, acls?: zookeeper.ACL[]): Promise<string> {
+    return this.#call('create', path, (client, done) =>
+      acls === undefined
+        ? client.create(path, data, mode, done)
+        : client.create(path, data, acls, mode, done),
+    );
+  }
+
+  /** Replaces the znode's data if its version is still `version` (-1: any version). */
+  setData(path: string, data: Buffer, version: number): Promise<Stat> {
+    return this.#call<Stat>('setData', path, (client, done) =>
+      client.setData(path, data, version, done),
+    );
   }
 
   /** Creates `path` and its missing parents as persistent znodes. */

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Stat } from 'node-zookeeper-client';
 import { PrefixedStore } from '../store/prefixed-store.js';
+import type { JsonValue } from '../store/store.js';
 import type { RawOperation, StoreBackend } from '../store/store-backend.js';
+import { claimZnode } from './cluster-znodes.js';
 import {
   ZooKeeperBatchTooLargeError,
   ZooKeeperContentionError,
@@ -45,15 +47,31 @@ export interface ZooKeeperStoreOptions {
  */
 export class ZooKeeperStore extends PrefixedStore {
   readonly root: string;
+  readonly #connection: ZooKeeperConnection;
 
-  private constructor(backend: ZooKeeperBackend, root: string) {
+  private constructor(backend: ZooKeeperBackend, options: ZooKeeperStoreOptions) {
     super(backend);
-    this.root = root;
+    this.root = options.root;
+    this.#connection = options.connection;
   }
 
   static async open(options: ZooKeeperStoreOptions): Promise<ZooKeeperStore> {
     await options.connection.mkdirp(options.root);
-    return new ZooKeeperStore(new ZooKeeperBackend(options), options.root);
+    return new ZooKeeperStore(new ZooKeeperBackend(options), options);
+  }
+
+  /**
+   * Create-if-absent for one key (a full key, namespaces included): stores `value`
+   * unless the key has one, and returns what the key holds then. Masters starting at
+   * the same moment thus agree on a value each would otherwise have made up alone.
+   */
+  async claim(key: string, value: JsonValue): Promise<JsonValue> {
+    const data = await claimZnode(
+      this.#connection,
+      `${this.root}/${encodeZnodeKey(key)}`,
+      async () => Buffer.from(JSON.stringify(value), 'utf8'),
+    );
+    return JSON.parse(data.toString('utf8')) as JsonValue;
   }
 }
 

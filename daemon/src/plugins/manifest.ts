@@ -3,6 +3,7 @@ import { type Static, Type } from 'typebox';
 import { defineError } from '../errors.js';
 import { validator } from '../protocol/validate.js';
 import { PLUGIN_API_VERSION } from './plugin-api.js';
+import { isArtifactName } from './plugin-artifacts.js';
 
 export const PluginManifest = Type.Object({
   name: Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$' }),
@@ -16,6 +17,11 @@ export const PluginManifest = Type.Object({
   /** A module exporting `cliCommands()`, whose commands join the `mesolite` command line. */
   cli: Type.Optional(Type.String({ minLength: 1 })),
   description: Type.Optional(Type.String()),
+  /**
+   * Files its tasks need on an agent, by name (the file name in the sandbox), each a
+   * path relative to the package; the master serves them (context.artifacts).
+   */
+  artifacts: Type.Optional(Type.Record(Type.String(), Type.String({ minLength: 1 }))),
   config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
 export type PluginManifest = Static<typeof PluginManifest>;
@@ -47,6 +53,13 @@ export function parseManifest(packageJson: unknown, where: string): PluginManife
     parsed = manifestValidator.parse(manifest);
   } catch (err) {
     throw new InvalidManifestError(where, (err as Error).message);
+  }
+  const badArtifact = Object.keys(parsed.artifacts ?? {}).find((name) => !isArtifactName(name));
+  if (badArtifact !== undefined) {
+    throw new InvalidManifestError(
+      where,
+      `artifact name "${badArtifact}" is not a file name (letters, digits, '.', '_', '-')`,
+    );
   }
   const major = parsed.apiVersion.split('.')[0];
   if (major !== PLUGIN_API_VERSION.split('.')[0]) {

@@ -17,7 +17,14 @@ import type { SocketAccess } from '../server/socket-access.js';
 import type { Store } from '../store/store.js';
 import type { BrokenPlugin, DiscoveredPlugin } from './discovery.js';
 import { PluginExistsError } from './package-errors.js';
-import type { PluginContext, PluginModule } from './plugin-api.js';
+import type {
+  PluginContext,
+  PluginModule,
+  TaskCallback,
+  TaskCallbackRequest,
+} from './plugin-api.js';
+import type { ArtifactRegistry } from './plugin-artifacts.js';
+import { type PluginCredentials, pluginFetch, reachableMaster } from './plugin-credentials.js';
 
 export type PluginStatus = 'active' | 'activating' | 'failed' | 'disabled';
 
@@ -41,6 +48,12 @@ export const UnknownPluginError = defineError(
     `No plugin named "${name}" is installed; \`mesolite plugin list\` shows those that are`,
 );
 
+export const PluginNotServingError = defineError(
+  'MESOLITE_ERR_PLUGIN_NOT_SERVING',
+  503,
+  (name: string) => `Plugin "${name}" is not serving its HTTP API yet; try again once it is active`,
+);
+
 export interface PluginHostOptions {
   store: Store;
   logger: Logger;
@@ -53,6 +66,15 @@ export interface PluginHostOptions {
   ports?: Record<string, number>;
   /** Who may open a plugin's socket.io namespace, put in front of each as it is made. */
   socketAccess?: SocketAccess;
+  /** How plugins authenticate to the master and give their tasks credentials; absent when it asks for none. */
+  credentials?: PluginCredentials;
+  /**
+   * Run outside a daemon (`mesolite plugin run`): a plugin's scope is reached on its own
+   * port, not through the master's /service/<name>/.
+   */
+  standalone?: boolean;
+  /** Where plugins' artifacts are served from (the master's routes, or local copies). */
+  artifacts: ArtifactRegistry;
 }
 
 interface Loaded {
@@ -237,6 +259,9 @@ export class PluginHost {
           ...options,
           transport: this.options.transport(),
         }),
+      fetch: pluginFetch(name, () => this.masterUrl, this.options.credentials),
+      taskCallback: (request) => this.taskCallback(name, request),
+      artifacts: this.options.artifacts.view(name),
       subscriptions: [],
     };
     loaded.context = context;
@@ -250,6 +275,7 @@ export class PluginHost {
         throw new Error(`its entry ${manifest.entry} does not export an activate() function`);
       }
       loaded.module = module as PluginModule;
+      await this.options.artifacts.serveDeclared(name, dir, manifest.artifacts);
       await module.activate(context);
       await app.listen({ host: '127.0.0.1', port: this.options.ports?.[name] ?? 0 });
       const address = app.server.address();
@@ -263,6 +289,24 @@ export class PluginHost {
       logger.error({ err }, 'plugin failed to activate; the daemon keeps running without it');
       await this.release(loaded);
     }
+  }
+
+  private async taskCallback(name: string, request: TaskCallbackRequest): Promise<TaskCallback> {
+    const path = request.path.startsWith('/') ? request.path : `/${request.path}`;
+    if (this.options.standalone) {
+      // Its own port asks for no credentials: only the URL is needed.
+      const base = this.plugins.get(name)?.url;
+      if (base === undefined) throw new PluginNotServingError(name);
+      return { url: `${base}${path}` };
+    }
+    const scoped = `/service/${name}${path}`;
+    const master = reachableMaster(this.masterUrl).href.replace(/\/$/, '');
+    const token = await this.options.credentials?.scopedToken?.(
+      name,
+      { method: request.method, path: scoped },
+      request.lifetimeSeconds,
+    );
+    return { url: `${master}${scoped}`, ...(token === undefined ? {} : { token }) };
   }
 
   private async deactivate(name: string): Promise<void> {
@@ -294,6 +338,7 @@ export class PluginHost {
       }
     }
     context?.io?.disconnectSockets(true);
+    if (context) this.options.artifacts.forget(context.name);
     await loaded.app?.close().catch(() => undefined);
     await context?.store.close().catch(() => undefined);
     loaded.app = undefined;

@@ -4,11 +4,29 @@
  * so moving it into place is one rename); only a package that passed every check
  * reaches WORK_DIR/plugins/<name>/, where discovery finds it again after a restart.
  * One operation runs at a time.
+ *
+ * A highly available master also keeps each package, as uploaded, in the replicated
+ * store (package-replica.ts) before it acknowledges an install, upgrade or remove, and
+ * at the start of each leadership term makes its work dir match that record
+ * ({@link PluginInstaller.matchReplica}), so every master that leads runs the same
+ * plugins. Without ZooKeeper the work dir is the only record, as it always was.
  */
-import { access, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink } from 'node:fs/promises';
+import {
+  access,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DiscoveredPlugin } from './discovery.js';
+import type { Logger } from 'pino';
+import { MesoliteError } from '../errors.js';
+import type { BrokenPlugin, DiscoveredPlugin } from './discovery.js';
 import { InvalidManifestError, parseManifest } from './manifest.js';
 import {
   BuiltInPluginError,
@@ -21,6 +39,8 @@ import {
   type ExtractionLimits,
   extractPluginPackage,
 } from './package-extraction.js';
+import type { PackageReplica, PackageSwitch, ReplicatedPackage } from './package-replica.js';
+import { type LocalPackage, planPackageSync } from './package-sync-plan.js';
 import { type PluginHost, type PluginInfo, UnknownPluginError } from './plugin-host.js';
 
 /** This daemon's own package, which provides `@mesolite/daemon` to installed plugins. */
@@ -32,10 +52,21 @@ const exists = (path: string) =>
 
 const DAEMON_PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * Written into an installed plugin's folder when its package is in the replicated
+ * record: the SHA-256 it was unpacked from, which says at the next term whether the
+ * folder is still what the record holds. Its absence marks a folder the record does not
+ * own, which is never deleted on the record's behalf.
+ */
+const REPLICA_MARKER = '.mesolite-package.json';
+
 export interface PluginInstallerOptions {
   workDir: string;
   host: PluginHost;
   limits?: ExtractionLimits;
+  /** The replicated record of installed packages, on a highly available master. */
+  replica?: PackageReplica;
+  logger?: Logger;
 }
 
 interface Staged {
@@ -63,19 +94,24 @@ export class PluginInstaller {
   install(tgz: Buffer): Promise<PluginInfo> {
     return this.serially(async () => {
       const staged = await this.stage(tgz);
+      let change: PackageSwitch | undefined;
       try {
         const name = staged.plugin.manifest.name;
         // Refused while a plugin of that name runs, built-in or not: that is an upgrade.
         if (this.options.host.plugin(name)) throw new PluginExistsError(name);
+        change = await this.replicate(staged, tgz);
         // A folder no running plugin owns is what a broken package left: it is replaced.
         await rm(staged.plugin.dir, { recursive: true, force: true });
         await mkdir(this.pluginsDir, { recursive: true });
         await rename(staged.dir, staged.plugin.dir);
       } catch (err) {
         await rm(staged.dir, { recursive: true, force: true });
+        if (change) await this.revert(change);
         throw err;
       }
-      return this.options.host.add(staged.plugin);
+      const info = await this.options.host.add(staged.plugin);
+      await this.commit(change);
+      return info;
     });
   }
 
@@ -93,7 +129,14 @@ export class PluginInstaller {
         await rm(staged.dir, { recursive: true, force: true });
         throw new PluginNameMismatchError(name, packaged);
       }
-      return this.options.host.replace(staged.plugin, async () => {
+      let change: PackageSwitch | undefined;
+      try {
+        change = await this.replicate(staged, tgz);
+      } catch (err) {
+        await rm(staged.dir, { recursive: true, force: true });
+        throw err;
+      }
+      const swap = this.options.host.replace(staged.plugin, async () => {
         await mkdir(this.pluginsDir, { recursive: true });
         const previous = `${staged.dir}.previous`;
         // A built-in plugin's files are mesolite's own: the upgrade goes beside them.
@@ -107,6 +150,13 @@ export class PluginInstaller {
         }
         await rm(previous, { recursive: true, force: true });
       });
+      // The version that ran goes on running when the swap failed: so does its record.
+      const info = await swap.catch(async (err: unknown) => {
+        if (change) await this.revert(change);
+        throw err;
+      });
+      await this.commit(change);
+      return info;
     });
   }
 
@@ -118,8 +168,18 @@ export class PluginInstaller {
   remove(name: string): Promise<void> {
     return this.serially(async () => {
       const current = this.options.host.plugin(name);
-      if (!current) throw new UnknownPluginError(name);
+      const replica = this.options.replica;
+      if (!current) {
+        // A package the record holds but this master could not install (damaged, or
+        // refused by a check) is not running, and can still be removed from the record.
+        if (!replica || !(await replica.has(name))) throw new UnknownPluginError(name);
+        await replica.remove(name);
+        await rm(join(this.pluginsDir, name), { recursive: true, force: true });
+        return;
+      }
       if (current.builtIn) throw new BuiltInPluginError(name);
+      // Out of the record first: a master that leads next must not bring it back.
+      await replica?.remove(name);
       await this.options.host.remove(name, () => rm(current.dir, { recursive: true, force: true }));
     });
   }
@@ -159,6 +219,149 @@ export class PluginInstaller {
     await rm(dir, { recursive: true, force: true });
   }
 
+  /**
+   * On a highly available master that has just been elected, before plugins load:
+   * installs from the replicated record what the work dir lacks, replaces what differs
+   * and removes what the record no longer holds, each package through the same checks as
+   * an upload. A package that cannot be installed from the record is returned as broken
+   * (and whatever stale copy was here removed), so the master reports it and runs the rest.
+   */
+  matchReplica(): Promise<BrokenPlugin[]> {
+    const replica = this.options.replica;
+    if (!replica) return Promise.resolve([]);
+    return this.serially(async () => {
+      await this.recover();
+      const { records, damaged } = await replica.list();
+      const broken: BrokenPlugin[] = [];
+      const unreadable = new Set(damaged.map(({ name }) => name));
+      for (const { name, problem } of damaged) {
+        // Its folder here may well be the right version: it is left alone.
+        broken.push({
+          where: `the replicated record of plugin ${name}`,
+          error: `its record cannot be read (${problem}); install it again`,
+          code: 'MESOLITE_ERR_PLUGIN_PACKAGE_INTEGRITY',
+        });
+      }
+      const local = (await this.localPackages()).filter(({ name }) => !unreadable.has(name));
+      const plan = planPackageSync(records, local);
+      const logger = this.options.logger;
+      for (const name of plan.remove) {
+        await rm(join(this.pluginsDir, name), { recursive: true, force: true });
+        logger?.info({ plugin: name }, 'removed: the replicated record no longer holds it');
+      }
+      for (const name of [...plan.install, ...plan.replace]) {
+        const record = records.find((candidate) => candidate.name === name);
+        if (!record) continue;
+        try {
+          await this.installFromRecord(await replica.read(record), record);
+          logger?.info(
+            { plugin: name, version: record.version, sha256: record.sha256 },
+            'installed from the replicated record',
+          );
+        } catch (err) {
+          await rm(join(this.pluginsDir, name), { recursive: true, force: true });
+          logger?.error({ err, plugin: name }, 'cannot install from the replicated record');
+          broken.push({
+            where: `the replicated package of plugin ${name}`,
+            error: (err as Error).message,
+            code: err instanceof MesoliteError ? err.code : 'MESOLITE_ERR_PLUGIN_LOAD',
+          });
+        }
+      }
+      for (const name of plan.unreplicated) {
+        logger?.warn(
+          { plugin: name },
+          'installed in this work dir but not in the replicated record: it runs on this ' +
+            'master only; install it with `mesolite plugin install` to run it on every master',
+        );
+      }
+      // Chunks of an upload a crash cut short; the record is whole without them.
+      await replica.sweep().catch((err: unknown) => {
+        logger?.warn({ err }, 'could not delete unused replicated package chunks');
+      });
+      return broken;
+    });
+  }
+
+  /** The installed folders of the work dir, with the package hash each was unpacked from. */
+  private async localPackages(): Promise<LocalPackage[]> {
+    const entries = await readdir(this.pluginsDir, { withFileTypes: true }).catch(() => []);
+    const local: LocalPackage[] = [];
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const marker = await readFile(join(this.pluginsDir, entry.name, REPLICA_MARKER), 'utf8')
+        .then((text) => (JSON.parse(text) as { sha256?: unknown }).sha256)
+        .catch(() => undefined);
+      local.push({ name: entry.name, sha256: typeof marker === 'string' ? marker : undefined });
+    }
+    return local;
+  }
+
+  private async installFromRecord(tgz: Buffer, record: ReplicatedPackage): Promise<void> {
+    const staged = await this.stage(tgz);
+    try {
+      if (staged.plugin.manifest.name !== record.name) {
+        throw new PluginNameMismatchError(record.name, staged.plugin.manifest.name);
+      }
+      await this.mark(staged.dir, record);
+      await mkdir(this.pluginsDir, { recursive: true });
+      const previous = `${staged.dir}.previous`;
+      // Kept aside, not deleted, until the new version is in place: recover() puts it back.
+      const moved = await rename(staged.plugin.dir, previous).then(
+        () => true,
+        () => false,
+      );
+      try {
+        await rename(staged.dir, staged.plugin.dir);
+      } catch (err) {
+        if (moved) await rename(previous, staged.plugin.dir);
+        throw err;
+      }
+      await rm(previous, { recursive: true, force: true });
+    } finally {
+      await rm(staged.dir, { recursive: true, force: true });
+    }
+  }
+
+  /** With a replica: the package into the record, and the staged folder marked as from it. */
+  private async replicate(staged: Staged, tgz: Buffer): Promise<PackageSwitch | undefined> {
+    const replica = this.options.replica;
+    if (!replica) return undefined;
+    const change = await replica.write(staged.plugin.manifest.name, staged.plugin.version, tgz);
+    try {
+      await this.mark(staged.dir, change.record);
+    } catch (err) {
+      await this.revert(change);
+      throw err;
+    }
+    return change;
+  }
+
+  private mark(dir: string, record: ReplicatedPackage): Promise<void> {
+    return writeFile(
+      join(dir, REPLICA_MARKER),
+      `${JSON.stringify({ name: record.name, version: record.version, sha256: record.sha256 })}\n`,
+    );
+  }
+
+  /** The new package is in use: the chunks it replaced go (or are swept at the next term). */
+  private async commit(change: PackageSwitch | undefined): Promise<void> {
+    if (!change) return;
+    await this.options.replica?.commit(change).catch((err: unknown) => {
+      this.options.logger?.warn({ err, plugin: change.record.name }, 'old package chunks kept');
+    });
+  }
+
+  /** The operation failed here after the record changed: the record goes back. */
+  private async revert(change: PackageSwitch): Promise<void> {
+    await this.options.replica?.revert(change).catch((err: unknown) => {
+      this.options.logger?.error(
+        { err, plugin: change.record.name },
+        'could not restore the replicated record of a failed plugin operation',
+      );
+    });
+  }
+
   /** Unpacks and checks a package in a fresh staging folder; nothing else is touched. */
   private async stage(tgz: Buffer): Promise<Staged> {
     await this.recover();
@@ -166,6 +369,8 @@ export class PluginInstaller {
     const dir = await mkdtemp(join(this.stagingDir, 'package-'));
     try {
       await extractPluginPackage(tgz, dir, this.options.limits ?? DEFAULT_EXTRACTION_LIMITS);
+      // Only the installer says where a folder came from; a package cannot claim it.
+      await rm(join(dir, REPLICA_MARKER), { force: true, recursive: true });
       let packageJson: { version?: string };
       try {
         packageJson = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {

@@ -3,25 +3,20 @@
  * npm-style tarball. Its entry (and `cli` module) are bundled with everything they
  * import except the host's plugin API, `@mesolite/daemon`, which the running daemon
  * provides, as Podman Desktop provides `@podman-desktop/api` to its extensions. The
- * `ui` module is already a browser bundle and is copied as it is.
+ * `ui` module is already a browser bundle and is copied as it is, and so are the
+ * manifest's `artifacts`, the self-contained files its tasks fetch on agents.
  */
 import { access, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, normalize, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { create } from 'tar';
 import { MesoliteError } from '../errors.js';
 import { InvalidManifestError, type PluginManifest, parseManifest } from './manifest.js';
 import { PluginPackError } from './package-errors.js';
+import { BundleError, bundleNodeModule } from './program-bundler.js';
 
 /** The host's API stays outside the bundle so the plugin shares the daemon's modules. */
 export const HOST_API_PACKAGES = ['@mesolite/daemon', '@mesolite/daemon/*'];
-
-// A CommonJS dependency bundled into ESM (fastify, pino...) still calls require() for
-// Node's built-ins; esbuild's ESM output has none, so the bundle makes one.
-const REQUIRE_BANNER =
-  "import { createRequire as __mesoliteCreateRequire } from 'node:module';\n" +
-  'const require = __mesoliteCreateRequire(import.meta.url);';
 
 export interface PackResult {
   file: string;
@@ -48,25 +43,10 @@ function inside(dir: string, field: string, path: string): string {
 
 async function bundle(dir: string, entry: string, outfile: string): Promise<void> {
   try {
-    await build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      external: HOST_API_PACKAGES,
-      banner: { js: REQUIRE_BANNER },
-      logLevel: 'silent',
-      legalComments: 'none',
-    });
+    await bundleNodeModule(entry, outfile, HOST_API_PACKAGES);
   } catch (err) {
-    const errors = (err as { errors?: Array<{ text: string; location?: { file: string } }> })
-      .errors;
-    const detail = errors?.length
-      ? errors.map((e) => (e.location ? `${e.location.file}: ${e.text}` : e.text)).join('; ')
-      : (err as Error).message;
-    throw new PluginPackError(dir, `bundling ${entry} failed: ${detail}`);
+    if (!(err instanceof BundleError)) throw err;
+    throw new PluginPackError(dir, err.message);
   }
 }
 
@@ -93,6 +73,17 @@ export async function packPlugin(pluginDir: string, output?: string): Promise<Pa
       );
     });
   }
+  const artifacts = Object.entries(manifest.artifacts ?? {}).map(
+    ([name, path]) => [name, inside(dir, `artifacts.${name}`, path)] as const,
+  );
+  for (const [name, path] of artifacts) {
+    await access(path).catch(() => {
+      throw new PluginPackError(
+        dir,
+        `its artifact ${name} (${path}) does not exist (build it first)`,
+      );
+    });
+  }
 
   const staging = await mkdtemp(join(tmpdir(), 'mesolite-pack-'));
   try {
@@ -112,11 +103,22 @@ export async function packPlugin(pluginDir: string, output?: string): Promise<Pa
         });
       ui = `dist/ui/${basename(modules.ui)}`;
     }
+    // Artifacts are what tasks run on agents, already self-contained: copied as they are.
+    for (const [name, path] of artifacts) {
+      await cp(path, join(out, 'dist', 'artifacts', name));
+    }
     const packed: PluginManifest = {
       ...manifest,
       entry: 'dist/index.js',
       ...(modules.cli ? { cli: 'dist/cli.js' } : {}),
       ...(ui ? { ui } : {}),
+      ...(artifacts.length > 0
+        ? {
+            artifacts: Object.fromEntries(
+              artifacts.map(([name]) => [name, `dist/artifacts/${name}`]),
+            ),
+          }
+        : {}),
     };
     const daemonPackage = JSON.parse(
       await readFile(new URL('../../package.json', import.meta.url), 'utf8'),

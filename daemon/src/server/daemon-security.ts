@@ -13,6 +13,7 @@ import { Authenticator } from '../auth/authenticator.js';
 import { FrameworkPrincipals } from '../auth/framework-principals.js';
 import { formatJoinToken } from '../auth/join-token.js';
 import { ensureJoinToken } from '../auth/join-token-file.js';
+import { type JoinTokenSource, workDirJoinTokens } from '../auth/join-token-source.js';
 import { LdapConfigStore, readLdapConfigFile } from '../auth/ldap-config-store.js';
 import { AUTH_NAMESPACE } from '../auth/local-auth-store.js';
 import { authorizeHandshakes } from '../auth/socket-handshake.js';
@@ -23,7 +24,7 @@ import type { AgentAdmission } from '../master/agent-channel.js';
 import type { Store } from '../store/store.js';
 import { localCertificateSubjects } from '../tls/lan-addresses.js';
 import { prepareServerTls, type ServerTls } from '../tls/server-tls.js';
-import { publicUiShell } from './public-paths.js';
+import { publicPaths } from './public-paths.js';
 import { allowReachable, type SocketAccess } from './socket-access.js';
 
 export interface DaemonSecurity {
@@ -42,13 +43,25 @@ export interface DaemonSecurity {
 }
 
 /**
+ * What a highly available master shares with the other masters of its cluster
+ * (ha/cluster-security.ts): a certificate from the cluster's CA, and the join token in
+ * ZooKeeper. They replace the work dir's CA and join-token file.
+ */
+export interface ClusterSecurity {
+  readonly tls: ServerTls;
+  readonly joinTokens: JoinTokenSource;
+}
+
+/**
  * Opens the users, LDAP settings and token secret in `store` (the daemon's root store)
- * and, with auth on, the TLS identity and join token; refuses, with the command that
- * fixes it, to start a secured daemon that no admin could log in to.
+ * and, with auth on, the TLS identity and join token (the cluster's, when given);
+ * refuses, with the command that fixes it, to start a secured daemon that no admin
+ * could log in to.
  */
 export async function prepareDaemonSecurity(
   options: DaemonOptions,
   store: Store,
+  cluster?: ClusterSecurity,
 ): Promise<DaemonSecurity> {
   const enabled = authRequired(options);
   const authStore = store.namespace(AUTH_NAMESPACE);
@@ -62,13 +75,14 @@ export async function prepareDaemonSecurity(
       ? undefined
       : await FrameworkPrincipals.load(options.credentials);
   const authenticator = new Authenticator({ users, ldap, signer, frameworks });
+  const joinTokens = cluster?.joinTokens ?? workDirJoinTokens(options.workDir);
   const auth: AuthPluginOptions = {
     enabled,
     authenticator,
     users,
     ldap,
-    joinTokenWorkDir: enabled ? options.workDir : undefined,
-    isPublic: publicUiShell,
+    joinTokens: enabled ? joinTokens : undefined,
+    isPublic: publicPaths,
   };
   if (!enabled) {
     return {
@@ -82,19 +96,25 @@ export async function prepareDaemonSecurity(
   }
 
   await assertAdminCanLogIn(users, ldap, options.workDir);
-  const tls = await prepareServerTls({
-    workDir: options.workDir,
-    subjects: localCertificateSubjects([options.host]),
-    certFile: options.tlsCert,
-    keyFile: options.tlsKey,
-  });
-  const joinToken = formatJoinToken(await ensureJoinToken(options.workDir, tls.caFingerprint));
+  const tls =
+    cluster?.tls ??
+    (await prepareServerTls({
+      workDir: options.workDir,
+      subjects: localCertificateSubjects([options.host]),
+      certFile: options.tlsCert,
+      keyFile: options.tlsKey,
+    }));
+  const joinToken = formatJoinToken(
+    cluster
+      ? await joinTokens.current()
+      : await ensureJoinToken(options.workDir, tls.caFingerprint),
+  );
   return {
     enabled,
     tls,
     joinToken,
     auth,
     socketAccess: authorizeHandshakes(authenticator, true),
-    admitAgent: (presented) => admitAgent(options.workDir, presented),
+    admitAgent: (presented) => admitAgent(joinTokens, presented),
   };
 }

@@ -1,4 +1,5 @@
 import type { AccessRequest } from '../auth/access-policy.js';
+import { isPluginArtifactPath } from './plugin-artifact-routes.js';
 
 /** Paths the UI shell is served on; the single-page app routes the rest itself. */
 const SHELL_PATHS = new Set(['/', '/index.html', '/login', '/ui']);
@@ -14,5 +15,16 @@ export function publicUiShell(request: AccessRequest): boolean {
   return (
     SHELL_PATHS.has(request.path) ||
     SHELL_PREFIXES.some((prefix) => request.path.startsWith(prefix))
+  );
+}
+
+/**
+ * What the auth hook lets through with auth on: the UI shell, and plugin artifacts,
+ * whose route checks credentials itself because it also admits agents by join token.
+ */
+export function publicPaths(request: AccessRequest): boolean {
+  if (publicUiShell(request)) return true;
+  return (
+    (request.method === 'GET' || request.method === 'HEAD') && isPluginArtifactPath(request.path)
   );
 }

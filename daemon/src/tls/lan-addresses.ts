@@ -33,3 +33,13 @@ function stripZone(address: string): string {
   const percent = address.indexOf('%');
   return percent === -1 ? address : address.slice(0, percent);
 }
+
+/** This machine's first LAN address (IPv4, not loopback), for a master bound to 0.0.0.0. */
+export function firstLanAddress(): string | undefined {
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) {
+      if (entry.family === 'IPv4' && !entry.internal) return entry.address;
+    }
+  }
+  return undefined;
+}

@@ -31,6 +31,11 @@ export interface ServerTlsOptions {
   /** User-given PEM files (--tls-cert/--tls-key); both or neither. */
   readonly certFile?: string | undefined;
   readonly keyFile?: string | undefined;
+  /**
+   * The CA every master of a highly available cluster shares (ha/cluster-ca.ts): it
+   * takes the place of whatever CA the work dir held, so the work dir stays one whole.
+   */
+  readonly clusterCa?: CertificateAndKey | undefined;
   readonly now?: Date;
 }
 
@@ -48,9 +53,10 @@ export function tlsPaths(workDir: string) {
 }
 
 /**
- * The daemon's TLS identity. With user files, those; otherwise the CA in WORK_DIR/tls
- * (created on first start and then kept, since join tokens pin it) and a server
- * certificate reissued whenever it no longer covers this machine's names and addresses.
+ * The daemon's TLS identity. With user files, those; otherwise the cluster's shared CA
+ * or the CA in WORK_DIR/tls (created on first start and then kept, since join tokens
+ * pin it), and a server certificate reissued whenever it no longer covers this
+ * machine's names and addresses.
  */
 export async function prepareServerTls(options: ServerTlsOptions): Promise<ServerTls> {
   if (options.certFile !== undefined || options.keyFile !== undefined) {
@@ -61,7 +67,11 @@ export async function prepareServerTls(options: ServerTlsOptions): Promise<Serve
   await mkdir(paths.dir, { recursive: true, mode: 0o700 });
 
   let ca = await readPair(paths.caCert, paths.caKey);
-  if (ca === undefined) {
+  const shared = options.clusterCa;
+  if (shared !== undefined && (ca?.cert !== shared.cert || ca.key !== shared.key)) {
+    ca = shared;
+    await writePair(paths.caCert, paths.caKey, ca);
+  } else if (ca === undefined) {
     ca = await createCertificateAuthority('mesolite cluster CA', now);
     await writePair(paths.caCert, paths.caKey, ca);
   }

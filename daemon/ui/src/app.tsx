@@ -2,10 +2,12 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { CatalogPage } from './catalog-page';
 import { ClusterPage } from './cluster-page';
 import { ConnectionStatus } from './connection-status';
+import { LeaderBanner, LeaderChip } from './leader-banner';
 import { uiSocket, useConnection } from './live-socket';
 import { MarathonPage } from './marathon-page';
 import { PluginPage } from './plugin-page';
 import { canChange, currentUser, logOut } from './session';
+import { useLeaderStanding } from './use-leader-standing';
 import { useLiveCluster } from './use-live-cluster';
 import { usePlugins } from './use-plugins';
 
@@ -35,6 +37,7 @@ export function App() {
   const user = currentUser();
   const socket = uiSocket();
   const connection = useConnection(socket);
+  const standing = useLeaderStanding(socket);
   // Held here, not in the cluster page, so the plots keep sampling on every page.
   const cluster = useLiveCluster(socket);
   const frameworksKey = useMemo(
@@ -83,6 +86,7 @@ export function App() {
         {pages.map((plugin) =>
           link({ page: 'plugin', name: plugin.name }, plugin.displayName ?? plugin.name),
         )}
+        <LeaderChip standing={standing} />
         <ConnectionStatus connection={connection} />
         {user ? (
           <span class="session">
@@ -96,6 +100,7 @@ export function App() {
           </span>
         ) : null}
       </nav>
+      <LeaderBanner standing={standing} />
       <main>
         {route.page === 'cluster' ? (
           <ClusterPage cluster={cluster} plugins={plugins} />

@@ -8,6 +8,7 @@ import { auroraRoutes } from './api/routes.js';
 import { AuroraRuntime } from './scheduler/aurora-runtime.js';
 import { JobOperations } from './scheduler/job-operations.js';
 import { AURORA_PENALTIES, type PenaltySettings } from './scheduler/reschedule-penalty.js';
+import { HTTP_CHECK_ARTIFACT, RUNNER_ARTIFACT } from './scheduler/task-info.js';
 import { AuroraStore } from './state/aurora-store.js';
 
 function seconds(value: unknown, fallbackMs: number): number {
@@ -37,6 +38,11 @@ export async function activate(context: PluginContext): Promise<void> {
   const client = context.scheduler({ autoAcknowledge: true });
   const runtime = new AuroraRuntime(client, store, context.logger, {
     penalties: penalties(context.config),
+    // Served by the master, so that every agent fetches them: it needs nothing but mesolite.
+    programs: {
+      runner: context.artifacts.get(RUNNER_ARTIFACT).uri,
+      httpCheck: context.artifacts.get(HTTP_CHECK_ARTIFACT).uri,
+    },
   });
   const operations = new JobOperations(runtime, store);
   await context.http.register(
@@ -45,6 +51,7 @@ export async function activate(context: PluginContext): Promise<void> {
       operations,
       frameworkId: () => client.frameworkId?.value,
       filesBase: context.masterUrl.replace(/\/$/, ''),
+      fetch: (url) => context.fetch(url),
     }),
   );
   await runtime.start('aurora');

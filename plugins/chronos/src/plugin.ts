@@ -16,7 +16,6 @@ export async function activate(context: PluginContext): Promise<void> {
   const store = new ChronosStore(context.store);
   const client = context.scheduler({ autoAcknowledge: true });
   const webhook = new FailureWebhook(context.logger);
-  const masterUrl = context.masterUrl.replace(/\/$/, '');
   const runtime = new ChronosRuntime(
     client,
     store,
@@ -26,8 +25,15 @@ export async function activate(context: PluginContext): Promise<void> {
       failureRetryMs: config.failureRetrySeconds * 1000,
       asyncTimeoutMs: config.asyncTimeoutSeconds * 1000,
       historyLimit: config.historyLimit,
-      callbackUrl: (taskId) =>
-        `${masterUrl}/service/${context.name}/scheduler/task/${encodeURIComponent(taskId)}`,
+      // Chronos's callback; with auth on, an async task also gets a token for it alone.
+      callback: async (taskId, withToken) => {
+        const { url, token } = await context.taskCallback({
+          method: 'PUT',
+          path: `/scheduler/task/${encodeURIComponent(taskId)}`,
+          lifetimeSeconds: config.asyncTimeoutSeconds,
+        });
+        return { url, token: withToken ? token : undefined };
+      },
     },
     context.logger,
   );

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { admitAgent, prepareAgentJoin } from '@mesolite/daemon/auth/agent-admission';
 import { formatJoinToken } from '@mesolite/daemon/auth/join-token';
 import { ensureJoinToken, rotateJoinToken } from '@mesolite/daemon/auth/join-token-file';
+import { workDirJoinTokens } from '@mesolite/daemon/auth/join-token-source';
 import { prepareServerTls } from '@mesolite/daemon/tls/server-tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -41,7 +42,7 @@ describe('an agent joining a master with a token', () => {
   it('trusts the master and is admitted with the right token', async () => {
     const joined = await prepareAgentJoin(url, token);
     expect(joined.ca).toContain('BEGIN CERTIFICATE');
-    await expect(admitAgent(workDir, joined.token)).resolves.toBeUndefined();
+    await expect(admitAgent(workDirJoinTokens(workDir), joined.token)).resolves.toBeUndefined();
   });
 
   it('refuses a token of another cluster before sending the master anything', async () => {
@@ -66,14 +67,14 @@ describe('an agent joining a master with a token', () => {
 
   it('is not admitted with a wrong secret, no token, or a token rotated away', async () => {
     const wrong = token.replace(/:[^:]+$/, ':wrongwrongwrongwrongwrong');
-    await expect(admitAgent(workDir, wrong)).rejects.toMatchObject({
+    await expect(admitAgent(workDirJoinTokens(workDir), wrong)).rejects.toMatchObject({
       code: 'MESOLITE_ERR_JOIN_TOKEN_REJECTED',
     });
-    await expect(admitAgent(workDir, undefined)).rejects.toMatchObject({
+    await expect(admitAgent(workDirJoinTokens(workDir), undefined)).rejects.toMatchObject({
       code: 'MESOLITE_ERR_JOIN_TOKEN_REJECTED',
     });
     await rotateJoinToken(workDir);
-    await expect(admitAgent(workDir, token)).rejects.toMatchObject({
+    await expect(admitAgent(workDirJoinTokens(workDir), token)).rejects.toMatchObject({
       code: 'MESOLITE_ERR_JOIN_TOKEN_REJECTED',
     });
   });

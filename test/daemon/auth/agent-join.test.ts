@@ -84,7 +84,7 @@ describe('mesolite agent joining a master with auth on', () => {
     const args = (await agentArgs('unused')).filter(
       (arg, i, all) => arg !== '--token' && all[i - 1] !== '--token',
     );
-    const result = await runCli(args, { MESOLITE_TOKEN: '' });
+    const result = await runCli(args, { MESOLITE_JOIN_TOKEN: '' });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('MESOLITE_ERR_JOIN_TOKEN_REQUIRED');
   });

@@ -5,6 +5,7 @@ import { createLogger } from '@mesolite/daemon';
 import { type AuthPluginOptions, authPlugin } from '@mesolite/daemon/auth/auth-plugin';
 import { Authenticator } from '@mesolite/daemon/auth/authenticator';
 import { FrameworkPrincipals } from '@mesolite/daemon/auth/framework-principals';
+import { workDirJoinTokens } from '@mesolite/daemon/auth/join-token-source';
 import { LdapConfigStore } from '@mesolite/daemon/auth/ldap-config-store';
 import { TokenSigner } from '@mesolite/daemon/auth/token-signer';
 import { LocalUserStore } from '@mesolite/daemon/auth/user-store';
@@ -58,7 +59,7 @@ export async function startAuthTestServer(
     authenticator,
     users,
     ldap,
-    joinTokenWorkDir: workDir,
+    joinTokens: workDirJoinTokens(workDir),
     isPublic: overrides.isPublic,
     now,
   });

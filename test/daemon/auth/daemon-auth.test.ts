@@ -64,6 +64,38 @@ describe('a daemon started with --auth on loopback', () => {
     expect(change.status).toBe(403);
   });
 
+  it("lets a viewer ask the operator API's read calls and answers 403 to its changes", async () => {
+    const viewer = daemon.fetch(await daemon.login(VIEWER));
+    const call = (body: object) =>
+      viewer(`${daemon.url}/api/v1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const state = await call({ type: 'GET_STATE' });
+    expect(state.status).toBe(200);
+    expect(await state.json()).toMatchObject({ type: 'GET_STATE' });
+    const weights = await call({
+      type: 'UPDATE_WEIGHTS',
+      update_weights: { weight_infos: [{ role: 'ops', weight: 2 }] },
+    });
+    expect(weights.status).toBe(403);
+    expect(await weights.json()).toMatchObject({ code: 'ERR_FORBIDDEN' });
+  });
+
+  it("lets a viewer search the catalog, whose questions are POSTs as in Cosmos's API", async () => {
+    const viewer = daemon.fetch(await daemon.login(VIEWER));
+    const search = await viewer(`${daemon.url}/package/search`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/vnd.dcos.package.search-request+json;charset=utf-8;version=v1',
+        accept: 'application/vnd.dcos.package.search-response+json;charset=utf-8;version=v1',
+      },
+      body: JSON.stringify({ query: '' }),
+    });
+    expect(search.status).toBe(200);
+  });
+
   it('serves the UI page and login form to anyone, so a browser can log in', async () => {
     for (const path of ['/', '/login']) {
       const response = await daemon.fetch()(`${daemon.url}${path}`);

@@ -42,13 +42,16 @@ export async function workDirWithUsers(users: readonly TestUser[]): Promise<stri
 
 /**
  * A daemon in this process with auth on (`--auth` on loopback by default), the users
- * given, a free port and a throwaway work dir it removes on stop.
+ * given, a free port and a throwaway work dir it removes on stop. Given a `workDir`
+ * (one made by workDirWithUsers, or an earlier daemon's, to restart on), it uses that
+ * instead and leaves it in place on stop.
  */
 export async function startSecureDaemon(
   options: Partial<DaemonOptions> & { users?: readonly TestUser[] } = {},
 ): Promise<SecureDaemon> {
-  const { users = [ADMIN, VIEWER], ...daemonOptions } = options;
-  const workDir = await workDirWithUsers(users);
+  const { users = [ADMIN, VIEWER], workDir: givenWorkDir, ...daemonOptions } = options;
+  const ownsWorkDir = givenWorkDir === undefined;
+  const workDir = givenWorkDir ?? (await workDirWithUsers(users));
   let daemon: RunningDaemon;
   try {
     daemon = await startDaemon(
@@ -64,7 +67,7 @@ export async function startSecureDaemon(
       createLogger(process.env.MESOLITE_TEST_LOG ?? 'silent'),
     );
   } catch (err) {
-    await rm(workDir, { recursive: true, force: true });
+    if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
     throw err;
   }
   const ca = await readFile(join(workDir, 'tls', 'ca.crt'), 'utf8');
@@ -92,7 +95,7 @@ export async function startSecureDaemon(
     },
     async stop() {
       await daemon.stop();
-      await rm(workDir, { recursive: true, force: true });
+      if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
     },
   };
 }

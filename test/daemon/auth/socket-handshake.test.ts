@@ -76,4 +76,22 @@ describe('socket.io handshakes with auth on', () => {
     const error = await next<Error & { data?: { status: number } }>(client, 'connect_error');
     expect(error.data?.status).toBe(401);
   });
+
+  it('refuses a token scoped to one HTTP request (a task callback) with 403', async () => {
+    const scoped = await auth.authenticator.signer.signScoped(
+      'plugin:chronos',
+      { method: 'PUT', path: '/service/chronos/scheduler/task/ct%3A1%3A0%3Ajob%3A' },
+      60,
+    );
+    client = connect(url, {
+      auth: { token: scoped.token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    const error = await next<Error & { data?: { status: number; code: string } }>(
+      client,
+      'connect_error',
+    );
+    expect(error.data).toEqual({ status: 403, code: 'ERR_FORBIDDEN' });
+  });
 });

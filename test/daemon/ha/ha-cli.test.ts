@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { runCli } from '../../support/daemon.js';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { masterFetch } from '@mesolite/daemon/auth/master-fetch';
+import { certificateFingerprint } from '@mesolite/daemon/tls/fingerprint';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_PATH, runCli } from '../../support/daemon.js';
+import { type ZooKeeperServer, zookeeperServer } from '../../support/real-services.js';
+import { waitFor } from '../../support/wait.js';
+import { ADMIN, workDirWithUsers } from '../auth/secure-daemon.js';
 
 describe('mesolite master --zk, refusing what it cannot do', () => {
   it('refuses a --zk that is not a zk:// URL, saying how to write one', async () => {
@@ -13,17 +23,97 @@ describe('mesolite master --zk, refusing what it cannot do', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('zk://HOST:PORT');
   });
+});
 
-  it('refuses --zk together with --auth, before contacting ZooKeeper', async () => {
+describe('mesolite master --zk with --auth', () => {
+  let zk: ZooKeeperServer;
+  const children: ChildProcess[] = [];
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    zk = await zookeeperServer({ tickTime: 500 });
+  });
+  afterAll(async () => {
+    for (const child of children.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await once(child, 'exit');
+      }
+    }
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+    await zk?.stop();
+  });
+
+  it('refuses to start a cluster nobody could log in to, naming the command that fixes it', async () => {
+    const workDir = await mkdtemp(join(tmpdir(), 'mesolite-ha-noadmin-'));
+    dirs.push(workDir);
     const result = await runCli([
       'master',
       '--zk',
-      'zk://127.0.0.1:9/mesolite',
+      `zk://${zk.connectionString}/no-admin`,
       '--auth',
       '--port',
       '0',
+      '--work-dir',
+      workDir,
+      '--log-level',
+      'silent',
     ]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('MESOLITE_ERR_INVALID_OPTION');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('MESOLITE_ERR_NO_ADMIN_USER');
+    expect(result.stderr).toContain(`mesolite user add NAME --role admin --work-dir ${workDir}`);
+  });
+
+  it('serves HTTPS and prints the agent command that follows the cluster, with its token', async () => {
+    const workDir = await workDirWithUsers([ADMIN]);
+    dirs.push(workDir);
+    const zkUrl = `zk://${zk.connectionString}/printed`;
+    const child = spawn(
+      process.execPath,
+      [
+        CLI_PATH,
+        'up',
+        '--zk',
+        zkUrl,
+        '--auth',
+        '--port',
+        '0',
+        '--work-dir',
+        workDir,
+        '--log-level',
+        'silent',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    children.push(child);
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    const printed = await waitFor('the join instructions', async () =>
+      /Clients trust .*\n/.test(stdout) ? stdout : undefined,
+    );
+    expect(printed).toMatch(/^mesolite is up: https:\/\/127\.0\.0\.1:\d+\//);
+    const token = await readFile(join(workDir, 'tls', 'ca.crt'), 'utf8').then(
+      (ca) => `K10${certificateFingerprint(ca)}::agent:`,
+    );
+    expect(printed).toContain(`mesolite agent --master ${zkUrl} --token ${token}`);
+    expect(printed).toContain(`--ca-cert ${join(workDir, 'tls', 'ca.crt')}`);
+
+    // Its own agent joined the leader (itself) as any other would: over TLS, with the token.
+    const url = /^mesolite is up: (https:\S+?)\/ /.exec(printed)?.[1] ?? '';
+    const ca = await readFile(join(workDir, 'tls', 'ca.crt'), 'utf8');
+    const login = await masterFetch({ ca })(`${url}/acs/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uid: ADMIN.uid, password: ADMIN.password }),
+    });
+    const admin = masterFetch({ ca, token: ((await login.json()) as { token: string }).token });
+    await waitFor('the local agent registered', async () => {
+      const state = (await (await admin(`${url}/master/state`)).json()) as {
+        slaves: Array<{ active: boolean }>;
+      };
+      return state.slaves.some((slave) => slave.active) ? true : undefined;
+    });
   });
 });

@@ -1,11 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { masterFetch } from '@mesolite/daemon/auth/master-fetch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCliDaemon } from '../../support/daemon.js';
 import type { Json } from '../../support/raw-mesos-scheduler.js';
+import { waitFor } from '../../support/wait.js';
+import { ADMIN, workDirWithUsers } from '../auth/secure-daemon.js';
 
 describe('mesolite plugin run', () => {
   const children: ChildProcess[] = [];
@@ -60,5 +63,72 @@ describe('mesolite plugin run', () => {
       if (left.every((task: Json) => task.state !== 'TASK_RUNNING')) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }, 60_000);
+
+  it('authenticates to a master with auth as a principal of its --credentials, trusting its CA', async () => {
+    const masterDir = await workDirWithUsers([ADMIN]);
+    const pluginDir = await mkdtemp(join(tmpdir(), 'mesolite-run-plugin-'));
+    dirs.push(masterDir, pluginDir);
+    const credentials = join(masterDir, 'credentials.json');
+    await writeFile(
+      credentials,
+      JSON.stringify({ credentials: [{ principal: 'marathon', secret: 'marathon-secret' }] }),
+    );
+    const secretFile = join(pluginDir, 'secret');
+    await writeFile(secretFile, 'marathon-secret\n', { mode: 0o600 });
+    const master = await startCliDaemon(
+      [
+        'master',
+        '--auth',
+        '--credentials',
+        credentials,
+        '--port',
+        '0',
+        '--work-dir',
+        masterDir,
+        '--plugins',
+        '',
+      ],
+      /mesolite is up: (https:\/\/\S+?)\/?\s/,
+    );
+    children.push(master.child);
+    const caFile = join(masterDir, 'tls', 'ca.crt');
+    const marathon = await startCliDaemon(
+      [
+        'plugin',
+        'run',
+        'marathon',
+        '--master',
+        master.url,
+        '--principal',
+        'marathon',
+        '--secret-file',
+        secretFile,
+        '--ca-cert',
+        caFile,
+        '--port',
+        '0',
+        '--work-dir',
+        pluginDir,
+      ],
+      /marathon is up: (http:\/\/\S+?)\/ /,
+    );
+    children.push(marathon.child);
+
+    const ca = await readFile(caFile, 'utf8');
+    const anonymous = masterFetch({ ca });
+    const login = await anonymous(`${master.url}/acs/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uid: ADMIN.uid, password: ADMIN.password }),
+    });
+    const admin = masterFetch({ ca, token: ((await login.json()) as { token: string }).token });
+    const registered = await waitFor('Marathon subscribed as its principal', async () => {
+      const state = (await (await admin(`${master.url}/master/state`)).json()) as Json;
+      return state.frameworks.find(
+        (framework: Json) => framework.name === 'marathon' && framework.active,
+      );
+    });
+    expect(registered).toBeDefined();
   }, 60_000);
 });

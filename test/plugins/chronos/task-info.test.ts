@@ -45,6 +45,28 @@ function taskFor(extra: Record<string, unknown> = {}, args?: string[]) {
 }
 
 describe('a run’s TaskInfo', () => {
+  it('gives an async task its callback token only when the master asks for credentials', () => {
+    const definition = job({ async: true });
+    const run = newRun(definition, freshJobState(), { dueAt: T0, reason: 'schedule', now: T0 });
+    const variables = (callbackToken?: string) =>
+      Object.fromEntries(
+        (
+          buildTaskInfo({
+            job: definition,
+            run,
+            offer,
+            callbackUrl: 'https://127.0.0.1:5050/service/chronos/scheduler/task/x',
+            callbackToken,
+          }).command?.environment?.variables ?? []
+        ).map((variable) => [variable.name, variable.value]),
+      );
+    expect(variables('scoped-token')).toMatchObject({
+      MESOLITE_CALLBACK_TOKEN: 'scoped-token',
+      MESOLITE_CHRONOS_CALLBACK_URL: 'https://127.0.0.1:5050/service/chronos/scheduler/task/x',
+    });
+    expect(variables()).not.toHaveProperty('MESOLITE_CALLBACK_TOKEN');
+  });
+
   it('gives the task Chronos’s environment and its own variables', () => {
     const variables = Object.fromEntries(
       (

@@ -124,6 +124,16 @@ describe('Marathon deployments', () => {
       },
     );
     expect(queued.count).toBe(1);
+    expect(queued).not.toHaveProperty('lastUnusedOffers');
+    const embedded = (await (await fetch(`${base}/v2/queue?embed=lastUnusedOffers`)).json()) as {
+      queue: Json[];
+    };
+    const entry = embedded.queue.find((item) => item.app.id === '/spread');
+    const [lastUnused] = entry?.lastUnusedOffers ?? [];
+    expect(lastUnused).toMatchObject({
+      offer: { agentId: daemon.agent?.agent.id },
+      reason: expect.arrayContaining(['UnfulfilledConstraint']),
+    });
   }, 60_000);
 
   it('loses nothing when the daemon is killed with -9 during a deployment', async () => {

@@ -17,6 +17,32 @@ import type { FetchSource } from './uri.js';
  */
 export const MAX_REDIRECTS = 10;
 
+/**
+ * The agent's credential for its master (plugin artifacts need it when auth is on). It is
+ * sent only to the master's own origin, checked on every hop of a redirect, never to
+ * any other host a task's URIs name.
+ */
+export interface MasterCredential {
+  /**
+   * The master's URLs: the one the agent follows now (a new leader after a failover), and
+   * any other the same master is known by.
+   */
+  masterUrls(): readonly string[];
+  /** The Authorization header's value. */
+  readonly authorization: string;
+}
+
+/** Whether `url` is the master's own origin. */
+export function isMasterOrigin(url: URL, credential: MasterCredential): boolean {
+  return credential.masterUrls().some((master) => {
+    try {
+      return url.origin === new URL(master).origin;
+    } catch {
+      return false;
+    }
+  });
+}
+
 export interface DownloadOptions {
   /** Aborts the transfer (a task killed while fetching, the fetch's deadline). */
   signal: AbortSignal;
@@ -24,6 +50,7 @@ export interface DownloadOptions {
   stallTimeoutMs: number;
   /** Extra CA certificates (PEM) trusted for https, on top of Node's bundled roots. */
   ca?: readonly string[] | undefined;
+  masterCredential?: MasterCredential | undefined;
 }
 
 /** A download that failed for a reason a user can act on (the message says which). */
@@ -49,7 +76,13 @@ function get(url: URL, options: DownloadOptions, state: TransferState): Promise<
       // No pooling: each fetch owns its connection, and nothing outlives the fetch.
       agent: false,
       signal: options.signal,
-      headers: { 'user-agent': 'mesolite-fetcher', accept: '*/*' },
+      headers: {
+        'user-agent': 'mesolite-fetcher',
+        accept: '*/*',
+        ...(options.masterCredential && isMasterOrigin(url, options.masterCredential)
+          ? { authorization: options.masterCredential.authorization }
+          : {}),
+      },
       ...(https && options.ca ? { ca: [...rootCertificates, ...options.ca] } : {}),
     });
     // The socket's idle timeout covers the whole transfer, body included: a stall.

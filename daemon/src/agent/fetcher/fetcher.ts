@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { MesoliteError } from '../../errors.js';
 import type { CommandInfo } from '../../protocol/mesos.js';
-import { DownloadError, download } from './download.js';
+import { DownloadError, download, type MasterCredential } from './download.js';
 import { archiveKind, ExtractError, extractArchive } from './extract.js';
 import { cachedFile, cacheFileName } from './fetch-cache.js';
 import { FetchLog } from './fetch-log.js';
@@ -64,6 +64,8 @@ export interface FetchOptions {
   stallTimeoutMs?: number | undefined;
   /** Extra CA certificates (PEM) to trust for https URIs, on top of Node's bundled roots. */
   ca?: readonly string[] | undefined;
+  /** The agent's credential, sent to its master's origin only (see download.ts). */
+  masterCredential?: MasterCredential | undefined;
   /** Cancels the fetch, e.g. when the task is killed while it is being fetched. */
   signal?: AbortSignal | undefined;
   /** Structured agent log; the sandbox's stderr gets the fetcher's own log regardless. */
@@ -148,6 +150,7 @@ async function fetchThroughCache(item: Item, ctx: Context): Promise<FetchedUri> 
         signal,
         stallTimeoutMs: ctx.stallTimeoutMs,
         ca: ctx.options.ca,
+        masterCredential: ctx.options.masterCredential,
       });
     },
     ctx.signal,
@@ -188,6 +191,7 @@ async function fetchBypassingCache(item: Item, ctx: Context): Promise<FetchedUri
     signal: ctx.signal,
     stallTimeoutMs: ctx.stallTimeoutMs,
     ca: ctx.options.ca,
+    masterCredential: ctx.options.masterCredential,
   });
   if (uri.executable === true) {
     await chmod(destination, EXECUTABLE_MODE);

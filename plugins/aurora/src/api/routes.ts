@@ -40,6 +40,8 @@ export interface RoutesOptions {
   readonly frameworkId: () => string | undefined;
   /** The master, whose /agent/<id>/files routes serve every agent's sandboxes. */
   readonly filesBase: string;
+  /** Requests to the master as the plugin (PluginContext.fetch). */
+  readonly fetch: (url: string) => Promise<Response>;
 }
 
 const JobBody = validator(Type.Object({ job: Job }), 'the job');
@@ -199,7 +201,7 @@ export function auroraRoutes(options: RoutesOptions) {
       // Through the master, which reaches every agent's sandbox, the LAN's included.
       const base = `${options.filesBase}/agent/${encodeURIComponent(task.agentId)}`;
       const sandbox = sandboxPath(frameworkId, task.taskId);
-      const state = await readRunnerState(base, sandbox).catch(() => undefined);
+      const state = await readRunnerState(options.fetch, base, sandbox).catch(() => undefined);
       return {
         task: taskJson(task),
         sandbox,

@@ -66,8 +66,12 @@ export function processViews(
   }));
 }
 
-/** Reads the runner's checkpoint from the agent; undefined while there is none. */
+/**
+ * Reads the runner's checkpoint from the agent through the master, with `fetch` (the
+ * plugin's own, which carries its credential); undefined while there is none.
+ */
 export async function readRunnerState(
+  fetch: (url: string) => Promise<Response>,
   filesBase: string,
   sandbox: string,
 ): Promise<RunnerState | undefined> {

@@ -31,7 +31,7 @@ import { fitTask } from './offer-fit.js';
 import { createdAt, reconcileJob } from './reconcile.js';
 import { AURORA_PENALTIES, type PenaltySettings } from './reschedule-penalty.js';
 import { scheduleStatus } from './status-mapping.js';
-import { buildTaskInfo, newTaskId } from './task-info.js';
+import { buildTaskInfo, newTaskId, type ThermosPrograms } from './task-info.js';
 
 const TICK_MS = 1000;
 const RECONCILE_INTERVAL_MS = 60_000;
@@ -39,6 +39,8 @@ const RECONCILE_INTERVAL_MS = 60_000;
 const KEPT_TERMINAL_TASKS = 5;
 
 export interface RuntimeOptions {
+  /** The artifact URIs of the runner and HTTP check every task fetches. */
+  readonly programs: ThermosPrograms;
   readonly now?: () => number;
   readonly penalties?: PenaltySettings;
 }
@@ -49,6 +51,7 @@ export class AuroraRuntime {
   readonly updates = new Map<string, UpdateRecord>();
   private readonly now: () => number;
   private readonly penalties: PenaltySettings;
+  private readonly programs: ThermosPrograms;
   private queue: Promise<unknown> = Promise.resolve();
   private tickTimer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -61,8 +64,9 @@ export class AuroraRuntime {
     private readonly client: SchedulerClient,
     private readonly store: AuroraStore,
     private readonly logger: Logger,
-    options: RuntimeOptions = {},
+    options: RuntimeOptions,
   ) {
+    this.programs = options.programs;
     this.now = options.now ?? Date.now;
     this.penalties = options.penalties ?? AURORA_PENALTIES;
   }
@@ -350,6 +354,7 @@ export class AuroraRuntime {
               instance: task.instance,
               offer,
               ports: fit.ports,
+              programs: this.programs,
             }),
           );
         } catch (err) {

@@ -2,7 +2,7 @@
  * A job's HealthCheckConfig as the Mesos health check the agent runs for each task.
  * Mesos's HTTP check looks at the status only, and Aurora's also compares the body
  * with expected_response, so an HTTP checker becomes a COMMAND check running
- * thermos/http-health-check.js against the task's port named 'health', else 'http'
+ * thermos/http-health-check.js (fetched into the sandbox) against the task's port named 'health', else 'http'
  * (the ports Aurora's executor probes). A shell checker runs its command.
  *
  * Timing as Aurora: no check counts during initial_interval_secs, then one every
@@ -26,9 +26,11 @@ export interface HealthCheckInput {
   readonly ports: Readonly<Record<string, number>>;
   /** The shell command, its launch-time names resolved. */
   readonly shellCommand?: string;
-  /** Absolute path of the built http-health-check.js. */
-  readonly httpCheckProgram: string;
-  readonly node: string;
+  /**
+   * How the agent starts the HTTP check program, as shell words (the program fetched
+   * into the sandbox, run by the agent's Node); the check's arguments follow it.
+   */
+  readonly httpCheckCommand: string;
 }
 
 /** The Mesos check, or undefined when the job checks nothing the task can be probed on. */
@@ -47,15 +49,17 @@ export function mesosHealthCheck(input: HealthCheckInput): HealthCheck | undefin
     const port = name === undefined ? undefined : input.ports[name];
     if (port === undefined) return undefined;
     const args = [
-      input.node,
-      input.httpCheckProgram,
       String(port),
       http.endpoint,
       http.expected_response,
       String(http.expected_response_code),
       String(config.timeout_secs),
     ];
-    return { type: 'COMMAND', ...timing, command: { value: args.map(quote).join(' ') } };
+    return {
+      type: 'COMMAND',
+      ...timing,
+      command: { value: `${input.httpCheckCommand} ${args.map(quote).join(' ')}` },
+    };
   }
   if (input.shellCommand !== undefined) {
     return { type: 'COMMAND', ...timing, command: { value: input.shellCommand } };

@@ -18,6 +18,11 @@ export interface TaskInfoRequest {
    * task as MESOLITE_CHRONOS_CALLBACK_URL, next to its id in mesos_task_id.
    */
   readonly callbackUrl: string;
+  /**
+   * When the master checks credentials: a token good only for that PUT, given to an
+   * async task as MESOLITE_CALLBACK_TOKEN (`Authorization: token=$MESOLITE_CALLBACK_TOKEN`).
+   */
+  readonly callbackToken?: string | undefined;
 }
 
 /** Chronos's CHRONOS_JOB_RUN_TIME: the run's due time, as ISO 8601 in UTC. */
@@ -36,6 +41,9 @@ export function buildTaskInfo(request: TaskInfoRequest): TaskInfo {
     { name: 'CHRONOS_JOB_RUN_TIME', value: runTime(run.dueAt) },
     { name: 'CHRONOS_JOB_RUN_ATTEMPT', value: String(run.attempt) },
     { name: 'MESOLITE_CHRONOS_CALLBACK_URL', value: request.callbackUrl },
+    ...(request.callbackToken === undefined
+      ? []
+      : [{ name: 'MESOLITE_CALLBACK_TOKEN', value: request.callbackToken }]),
   ];
   const uris = [
     ...job.uris.map((value) => ({ value })),

@@ -36,9 +36,17 @@ import type { ChronosStore, StoredJob } from '../state/chronos-store.js';
 export interface ChronosRuntimeOptions extends OutcomeOptions {
   readonly defaults: JobDefaults;
   readonly asyncTimeoutMs: number;
-  /** The URL an async task PUTs its result to, for a task id. */
-  readonly callbackUrl: (taskId: string) => string;
+  /**
+   * Where a task PUTs its result, and for an async one (`withToken`) the token that
+   * lets it, good until its async timeout.
+   */
+  readonly callback: (taskId: string, withToken: boolean) => Promise<RunCallback>;
   readonly now?: () => number;
+}
+
+export interface RunCallback {
+  readonly url: string;
+  readonly token?: string | undefined;
 }
 
 export interface RuntimeJob {
@@ -344,6 +352,17 @@ export class ChronosRuntime {
             left.push(candidate);
             continue;
           }
+          let callback: RunCallback;
+          try {
+            callback = await this.options.callback(candidate.run.taskId, entry.job.async);
+          } catch (err) {
+            this.logger.warn(
+              { err, taskId: candidate.run.taskId },
+              'no callback for the task yet; it waits for the next offer',
+            );
+            left.push(candidate);
+            continue;
+          }
           used.cpus += entry.job.cpus;
           used.mem += entry.job.mem;
           used.disk += entry.job.disk;
@@ -352,7 +371,8 @@ export class ChronosRuntime {
               job: entry.job,
               run: candidate.run,
               offer,
-              callbackUrl: this.options.callbackUrl(candidate.run.taskId),
+              callbackUrl: callback.url,
+              callbackToken: callback.token,
             }),
           );
           const state = changed.get(candidate.job) ?? entry.state;

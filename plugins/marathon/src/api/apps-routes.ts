@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DependencyCycleError, DeploymentConflictError, stepsJson } from '../deployment/index.js';
 import { type AppPlan, MarathonApiError, type MarathonService } from '../marathon-service.js';
 import { parsePathId } from '../path-id.js';
-import { processedOffersSummary } from '../scheduling/offers-summary.js';
+import { lastUnusedOffers, processedOffersSummary } from '../scheduling/offers-summary.js';
 import { type Instance, isActive, taskJson } from '../state/instance.js';
 
 /** Marathon's Jersey accepts true, True and 1 for a boolean query parameter. */
@@ -323,20 +323,27 @@ export function appsRoutes<A>(service: MarathonService<A>) {
       }
     });
 
-    app.get('/v2/queue', async () => ({
-      queue: [...service.runtime.queue.values()]
-        .filter((entry) => service.runtime.apps.has(entry.appId))
-        .map((entry) => {
-          const stored = service.get(entry.appId);
-          return {
-            count: entry.count,
-            delay: service.runtime.delayOf(stored),
-            since: new Date().toISOString(),
-            processedOffersSummary: processedOffersSummary(entry.statistics),
-            app: apps.toJson(stored),
-          };
-        }),
-    }));
+    app.get('/v2/queue', async (request) => {
+      // Marathon lists each agent's last declined offer only when asked: it is large.
+      const withLastUnused = queryList((request.query as Record<string, unknown>).embed).includes(
+        'lastUnusedOffers',
+      );
+      return {
+        queue: [...service.runtime.queue.values()]
+          .filter((entry) => service.runtime.apps.has(entry.appId))
+          .map((entry) => {
+            const stored = service.get(entry.appId);
+            return {
+              count: entry.count,
+              delay: service.runtime.delayOf(stored),
+              since: new Date().toISOString(),
+              processedOffersSummary: processedOffersSummary(entry.statistics),
+              ...(withLastUnused ? { lastUnusedOffers: lastUnusedOffers(entry.statistics) } : {}),
+              app: apps.toJson(stored),
+            };
+          }),
+      };
+    });
 
     app.delete('/v2/queue/*', async (request, reply) => {
       const path = (request.params as { '*': string })['*'];

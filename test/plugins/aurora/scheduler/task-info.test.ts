@@ -1,4 +1,4 @@
-import { buildTaskInfo, RUNNER_PROGRAM } from '@mesolite/plugin-aurora/scheduler/task-info';
+import { buildTaskInfo } from '@mesolite/plugin-aurora/scheduler/task-info';
 import { RUNNER_SPEC_ENV } from '@mesolite/plugin-aurora/thermos/runner-spec';
 import { describe, expect, it } from 'vitest';
 import { job, process, task } from '../thermos/task-fixtures.js';
@@ -31,6 +31,11 @@ const web = job(
   },
 );
 
+const programs = {
+  runner: 'https://10.0.0.5:5050/mesolite/v1/plugins/aurora/artifacts/aa/thermos-runner.mjs',
+  httpCheck: 'https://10.0.0.5:5050/mesolite/v1/plugins/aurora/artifacts/bb/aurora-http-check.mjs',
+};
+
 describe('the TaskInfo of an Aurora task', () => {
   const info = buildTaskInfo({
     job: web,
@@ -38,10 +43,38 @@ describe('the TaskInfo of an Aurora task', () => {
     instance: 2,
     offer,
     ports: { http: 31005 },
+    programs,
+  });
+
+  it('fetches the runner and the HTTP check from the master, cached, and runs them from the sandbox on the agent’s Node', () => {
+    expect(info.command?.uris).toEqual([
+      { value: programs.runner, executable: true, cache: true },
+      { value: programs.httpCheck, executable: true, cache: true },
+    ]);
+    expect(info.command?.value).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's parameter expansion.
+      '"${MESOLITE_NODE:-node}" "$MESOS_SANDBOX/thermos-runner.mjs"',
+    );
+    expect(info.health_check?.command?.value).toMatch(
+      /^"\$\{MESOLITE_NODE:-node\}" "\$MESOS_SANDBOX\/aurora-http-check.mjs" /,
+    );
+  });
+
+  it('fetches only the runner for a task without an HTTP health check', () => {
+    const plain = buildTaskInfo({
+      job: job('batch', task([process('p', 'true')])),
+      taskId: 't-2',
+      instance: 0,
+      offer,
+      ports: {},
+      programs,
+    });
+    expect(plain.command?.uris).toEqual([
+      { value: programs.runner, executable: true, cache: true },
+    ]);
   });
 
   it('runs the Thermos runner with the task, its launch-time names resolved, in its environment', () => {
-    expect(info.command?.value).toContain(RUNNER_PROGRAM);
     const variable = info.command?.environment?.variables?.find((v) => v.name === RUNNER_SPEC_ENV);
     const spec = JSON.parse(variable?.value ?? '{}');
     expect(spec.task_id).toBe('t-1');

@@ -5,10 +5,14 @@ import { waitFor } from '../../../support/wait.js';
 export type Json = any;
 
 export class ChronosClient {
-  constructor(readonly base: string) {}
+  /** `sendWith` is the fetch to use: one that logs in, for a secured daemon. */
+  constructor(
+    readonly base: string,
+    private readonly sendWith: typeof fetch = fetch,
+  ) {}
 
   async send(method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(`${this.base}${path}`, {
+    return this.sendWith(`${this.base}${path}`, {
       method,
       headers: { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
