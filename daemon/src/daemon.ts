@@ -22,7 +22,7 @@ import { buildMasterInfo } from './master/master-info.js';
 import { getState } from './master/render/operator-responses.js';
 import { discoverPlugins } from './plugins/discovery.js';
 import { PackageReplica } from './plugins/package-replica.js';
-import { ArtifactRegistry, reachableOrigin, servedByMaster } from './plugins/plugin-artifacts.js';
+import { ArtifactRegistry, servedByMaster } from './plugins/plugin-artifacts.js';
 import { signedPluginCredentials } from './plugins/plugin-credentials.js';
 import { PluginHost } from './plugins/plugin-host.js';
 import { PluginInstaller } from './plugins/plugin-installer.js';
@@ -41,6 +41,7 @@ import { uiRoutes } from './server/ui-routes.js';
 import { GroupCommitStore } from './store/group-commit-store.js';
 import { LevelStore } from './store/level-store.js';
 import type { Store } from './store/store.js';
+import { reachableOrigin } from './tls/lan-addresses.js';
 
 /** The ports Marathon and Chronos classically listened on, for `--classic-ports`. */
 export const CLASSIC_PORTS: Record<string, number> = { marathon: 8080, chronos: 4400 };
@@ -269,7 +270,8 @@ export async function startDaemon(
       });
     }
     const localAgent = agent;
-    plugins.masterUrl = url;
+    // Plugins hand this address to tasks (callbacks, links): one that other hosts reach.
+    plugins.masterUrl = reachableOrigin(url);
     await installer.recover();
     const unreplicable = await installer.matchReplica();
     const discovered = await discoverPlugins(options.workDir);

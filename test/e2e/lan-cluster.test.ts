@@ -117,7 +117,12 @@ describe('a LAN cluster: a TLS master and agents on other hosts joined by token'
           `${daemon.url}/service/marathon/v2/apps/lan-web/tasks`,
         );
         const body = (await response.json()) as {
-          tasks: { host: string; state?: string; startedAt?: string }[];
+          tasks: {
+            host: string;
+            ipAddresses: { ipAddress: string }[];
+            state?: string;
+            startedAt?: string;
+          }[];
         };
         const running = body.tasks.filter((task) => task.startedAt !== undefined);
         return running.length === 3 ? running : undefined;
@@ -128,6 +133,19 @@ describe('a LAN cluster: a TLS master and agents on other hosts joined by token'
     expect(tasks.map((task) => task.host)).toEqual(
       expect.arrayContaining(lan.hosts.map((host) => host.address)),
     );
+  });
+
+  it('reports each LAN task at its agent’s address, as Marathon’s ipAddresses do', async () => {
+    const response = await daemon.fetch(token)(
+      `${daemon.url}/service/marathon/v2/apps/lan-web/tasks`,
+    );
+    const { tasks } = (await response.json()) as {
+      tasks: { host: string; ipAddresses: { ipAddress: string; protocol: string }[] }[];
+    };
+    for (const host of lan.hosts) {
+      const task = tasks.find((candidate) => candidate.host === host.address);
+      expect(task?.ipAddresses).toEqual([{ ipAddress: host.address, protocol: 'IPv4' }]);
+    }
   });
 
   it('is reachable through its service port from another host, reaching every instance', async () => {

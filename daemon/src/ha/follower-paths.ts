@@ -37,11 +37,21 @@ const AGENT_FILES = /^(?:\/mesos)?\/agent\/[^/]+\/files(?:\/|$)/;
 // Plugins run on the leader only: installing, upgrading, removing, enabling or listing
 // them, and their UI modules, are the leader's, whichever master the client asked.
 const PLUGIN_MANAGEMENT = /^\/mesolite\/v1\/plugins(?:\/|$)/;
+// The catalog installs through Marathon and keeps its repositories in the replicated
+// store; images are pushed to the leader's agents; the demo deploys through Marathon.
+const LEADER_SERVICES = /^\/(?:package|mesolite\/v1\/images|mesolite\/v1\/demos)(?:\/|$)/;
+// Users and LDAP settings live in the replicated store, which only the leader writes;
+// logging in only reads them, so every master answers it.
+const ACCOUNTS = /^\/acs\/api\/v1\//;
+const LOGIN = /^\/acs\/api\/v1\/auth\/(?:login|logout)$/;
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function followerAction(url: string): FollowerAction {
+export function followerAction(url: string, method = 'GET'): FollowerAction {
   const path = normalizedPath(url);
   if (REDIRECTED.has(path)) return 'redirect';
   if (PROXIED.test(path) || PLUGIN_MANAGEMENT.test(path)) return 'proxy';
+  if (LEADER_SERVICES.test(path)) return 'proxy';
+  if (ACCOUNTS.test(path) && !LOGIN.test(path) && !READS.has(method.toUpperCase())) return 'proxy';
   // Every master shows the join token from ZooKeeper; rotating it is a write, the leader's.
   if (path === JOIN_TOKEN_ROTATE_PATH) return 'proxy';
   if (AGENT_FILES.test(path)) return 'proxy';

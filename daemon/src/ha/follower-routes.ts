@@ -57,7 +57,7 @@ export function followerRoutes(options: FollowerRoutesOptions) {
 
   async function routes(app: FastifyInstance): Promise<void> {
     app.addHook('onRequest', (request, reply, done) => {
-      const action = followerAction(request.url);
+      const action = followerAction(request.url, request.method);
       if (action === 'local') return done();
       if (leadership.isLeader()) {
         if (action === 'proxy') reply.header('x-marathon-leader', `${scheme}://${selfHostPort}`);

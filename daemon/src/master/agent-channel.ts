@@ -26,6 +26,8 @@ const updateValidator = validator(AgentStatusUpdate, 'status update');
 
 function linkFor(socket: AgentSocket): AgentLink {
   return {
+    // An IPv4 peer of a dual-stack listener shows as ::ffff:a.b.c.d.
+    address: socket.handshake.address.replace(/^::ffff:/, '') || undefined,
     runTask: (message) => socket.emit('run_task', message),
     runTaskGroup: (message) => socket.emit('run_task_group', message),
     killTask: (message) => socket.emit('kill_task', message),

@@ -87,6 +87,11 @@ export interface FrameworkConnection {
 
 /** How the master reaches a registered agent. */
 export interface AgentLink {
+  /**
+   * The agent's IP as this master sees the connection, as libprocess knows an agent by
+   * its pid's address; offers carry it in `url`, where frameworks read a task's IP.
+   */
+  readonly address?: string | undefined;
   runTask(message: RunTaskMessage): void;
   runTaskGroup(message: RunTaskGroupMessage): void;
   killTask(message: KillTaskMessage): void;
@@ -1358,6 +1363,19 @@ export class Master implements ClusterView {
         framework_id: { value: framework.id },
         agent_id: { value: agent.id },
         hostname: agent.info.hostname,
+        ...(agent.link?.address
+          ? {
+              url: {
+                scheme: 'http',
+                address: {
+                  hostname: agent.info.hostname,
+                  ip: agent.link.address,
+                  port: agent.info.port ?? 5051,
+                },
+                path: '/slave(1)',
+              },
+            }
+          : {}),
         resources: allocation.resources.toMesos(),
         ...(agent.info.attributes ? { attributes: agent.info.attributes } : {}),
         allocation_info: { role: role(framework.info) },

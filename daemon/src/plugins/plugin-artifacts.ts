@@ -17,7 +17,7 @@ import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { firstLanAddress } from '../tls/lan-addresses.js';
+import { reachableOrigin } from '../tls/lan-addresses.js';
 import {
   ArtifactFileError,
   InvalidArtifactNameError,
@@ -43,19 +43,6 @@ export type ArtifactPublisher = (artifact: {
 
 export function artifactPath(plugin: string, sha256: string, name: string): string {
   return `/mesolite/v1/plugins/${encodeURIComponent(plugin)}/artifacts/${sha256}/${encodeURIComponent(name)}`;
-}
-
-/**
- * The master's URL as an agent on another machine reaches it: a wildcard listen address
- * names no host, so this machine's LAN address takes its place, as in the join command
- * `mesolite up` prints.
- */
-export function reachableOrigin(masterUrl: string, lanAddress = firstLanAddress): string {
-  const url = new URL(masterUrl);
-  if (url.hostname === '0.0.0.0' || url.hostname === '[::]') {
-    url.hostname = lanAddress() ?? '127.0.0.1';
-  }
-  return url.origin;
 }
 
 /** Published by the daemon's own HTTP server (plugin-artifact-routes.ts). */

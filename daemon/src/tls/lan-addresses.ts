@@ -43,3 +43,16 @@ export function firstLanAddress(): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The master's URL as an agent on another machine reaches it: a wildcard listen address
+ * names no host, so this machine's LAN address takes its place, as in the join command
+ * `mesolite up` prints.
+ */
+export function reachableOrigin(masterUrl: string, lanAddress = firstLanAddress): string {
+  const url = new URL(masterUrl);
+  if (url.hostname === '0.0.0.0' || url.hostname === '[::]') {
+    url.hostname = lanAddress() ?? '127.0.0.1';
+  }
+  return url.origin;
+}

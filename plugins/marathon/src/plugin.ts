@@ -26,7 +26,7 @@ import { type AppPlan, MarathonService } from './marathon-service.js';
 import { DeploymentRunner } from './runtime/deployment-runner.js';
 import { MarathonRuntime } from './runtime/marathon-runtime.js';
 import { ServicePortManager } from './service-ports/index.js';
-import { isActive } from './state/instance.js';
+import { instanceIpAddresses, isActive } from './state/instance.js';
 import { MarathonStore } from './state/marathon-store.js';
 
 export const MARATHON_VERSION = '1.11.0';
@@ -80,7 +80,7 @@ export async function activate(context: PluginContext): Promise<void> {
             message: status.message ?? '',
             appId: instance.appId,
             host: instance.host,
-            ipAddresses: [{ ipAddress: '127.0.0.1', protocol: 'IPv4' }],
+            ipAddresses: instanceIpAddresses(instance),
             ports: instance.ports,
             version: instance.version,
           }),

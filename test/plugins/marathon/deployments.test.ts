@@ -125,6 +125,9 @@ describe('Marathon deployments', () => {
     );
     expect(queued.count).toBe(1);
     expect(queued).not.toHaveProperty('lastUnusedOffers');
+    // `since` is when the app joined the queue, so it stays put while the app waits.
+    const { queue: later } = (await (await fetch(`${base}/v2/queue`)).json()) as { queue: Json[] };
+    expect(later.find((item) => item.app.id === '/spread')?.since).toBe(queued.since);
     const embedded = (await (await fetch(`${base}/v2/queue?embed=lastUnusedOffers`)).json()) as {
       queue: Json[];
     };

@@ -336,7 +336,7 @@ export function appsRoutes<A>(service: MarathonService<A>) {
             return {
               count: entry.count,
               delay: service.runtime.delayOf(stored),
-              since: new Date().toISOString(),
+              since: new Date(entry.since).toISOString(),
               processedOffersSummary: processedOffersSummary(entry.statistics),
               ...(withLastUnused ? { lastUnusedOffers: lastUnusedOffers(entry.statistics) } : {}),
               app: apps.toJson(stored),

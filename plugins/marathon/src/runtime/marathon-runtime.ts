@@ -68,6 +68,8 @@ export interface QueueEntry {
   appId: string;
   /** Instances still to launch. */
   count: number;
+  /** When the app joined the queue (epoch ms), /v2/queue's `since`. */
+  since: number;
   statistics: OfferStatistics;
 }
 
@@ -223,7 +225,7 @@ export class MarathonRuntime<A> {
         this.queue.delete(id);
         continue;
       }
-      const entry = this.queueEntry(id);
+      const entry = this.queueEntry(id, now);
       entry.count = decision.launch;
       const ref = configRef(id, deployable.lastConfigChangeAt);
       if ((delayedUntil(this.backoff, ref, now) ?? 0) <= now) demand += decision.launch;
@@ -266,10 +268,10 @@ export class MarathonRuntime<A> {
     }
   }
 
-  private queueEntry(appId: string): QueueEntry {
+  private queueEntry(appId: string, now: number): QueueEntry {
     let entry = this.queue.get(appId);
     if (!entry) {
-      entry = { appId, count: 0, statistics: EMPTY_OFFER_STATISTICS };
+      entry = { appId, count: 0, since: now, statistics: EMPTY_OFFER_STATISTICS };
       this.queue.set(appId, entry);
     }
     return entry;
@@ -337,6 +339,7 @@ export class MarathonRuntime<A> {
             configVersion: deployable.lastConfigChangeAt,
             agentId: offer.agent_id.value,
             host: offer.hostname,
+            ...(offer.url?.address.ip ? { ipAddress: offer.url.address.ip } : {}),
             attributes: offer.attributes ?? [],
             ports: placement.hostPorts,
             state: 'TASK_STAGING',

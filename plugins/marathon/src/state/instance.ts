@@ -3,7 +3,9 @@
  * latest Mesos state and health. Persisted, so a restarted plugin knows what runs and
  * reconciles it with the master instead of launching duplicates.
  */
+import { isIP } from 'node:net';
 import type { Attribute, TaskState } from '@mesolite/daemon/protocol/mesos';
+import type { IpAddressJson } from '../events/marathon-events.js';
 
 export interface Instance {
   /** The Mesos task id, also Marathon's task id: `<app id, safe form>.<uuid>`. */
@@ -15,6 +17,8 @@ export interface Instance {
   configVersion?: string | undefined;
   agentId: string;
   host: string;
+  /** The agent's IP from its offer's `url`, where Mesos names the agent's address. */
+  ipAddress?: string | undefined;
   /** The agent's attributes, for constraints over instances already placed. */
   attributes?: Attribute[] | undefined;
   /** Host ports, in the order of the app's ports. */
@@ -44,13 +48,23 @@ export function isActive(instance: Instance): boolean {
   return ACTIVE_STATES.has(instance.state);
 }
 
+/**
+ * Marathon's `ipAddresses` of a task on the host network: its agent's address. An
+ * instance persisted before agents' addresses were known falls back to its host when
+ * that is an address, as it is for agents started with --ip.
+ */
+export function instanceIpAddresses(instance: Instance): IpAddressJson[] {
+  const ip = instance.ipAddress ?? (isIP(instance.host) ? instance.host : '127.0.0.1');
+  return [{ ipAddress: ip, protocol: isIP(ip) === 6 ? 'IPv6' : 'IPv4' }];
+}
+
 /** A task as /v2/apps/{id}/tasks and /v2/tasks answer it. */
 export function taskJson(instance: Instance, servicePorts: number[], hasHealthChecks: boolean) {
   return {
     id: instance.taskId,
     appId: instance.appId,
     host: instance.host,
-    ipAddresses: [{ ipAddress: '127.0.0.1', protocol: 'IPv4' }],
+    ipAddresses: instanceIpAddresses(instance),
     ports: instance.ports,
     servicePorts,
     slaveId: instance.agentId,
