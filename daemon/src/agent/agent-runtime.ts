@@ -48,6 +48,11 @@ export interface AgentRuntimeOptions {
    * loopback, while the master names itself by its LAN address in artifact URIs.
    */
   masterAliases?: readonly string[] | undefined;
+  /**
+   * Given the agent before it starts: an agent following ZooKeeper must be able to move
+   * to a new leader while it still waits for its first registration.
+   */
+  onCreated?: ((agent: Agent) => void) | undefined;
 }
 
 export interface AgentRuntime {
@@ -134,6 +139,7 @@ export async function startAgentRuntime(options: AgentRuntimeOptions): Promise<A
       images: new DockerImages({ logger, ca: masterCa }),
     },
   });
+  options.onCreated?.(agent);
   await agent.start();
   // Sandboxes of tasks this agent still knows stay; the rest follow the GC delay.
   const live = new Set(agent.reportedTasks().map((task) => task.task_id.value));

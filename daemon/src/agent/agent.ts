@@ -256,7 +256,9 @@ export class Agent {
   followMaster(masterUrl: string): void {
     if (this.stopped || masterUrl === this.options.masterUrl) return;
     this.options.masterUrl = masterUrl;
-    this.socket?.disconnect();
+    // Not connected yet (still recovering its tasks): start() connects to this one.
+    if (this.socket === undefined) return;
+    this.socket.disconnect();
     this.socket = undefined;
     this.registered = false;
     void this.connect();

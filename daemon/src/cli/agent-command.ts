@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import Fastify from 'fastify';
+import type { Agent } from '../agent/agent.js';
 import { startAgentRuntime } from '../agent/agent-runtime.js';
 import { filesRoutes } from '../agent/files/files-routes.js';
 import { prepareAgentJoin } from '../auth/agent-admission.js';
@@ -104,7 +105,10 @@ export function agentCommand(): Command {
         },
       );
       const store = GroupCommitStore.wrap(await LevelStore.open(join(flags.workDir, 'store')));
-      const starting = startAgentRuntime({
+      let following: Agent | undefined;
+      // A leader elected after the agent began (even before its first registration).
+      follower?.on('leader', (url) => following?.followMaster(url));
+      const runtime = await startAgentRuntime({
         masterUrl: follower?.url ?? flags.master,
         workDir: flags.workDir,
         store: store.namespace('agent'),
@@ -118,12 +122,11 @@ export function agentCommand(): Command {
           process.stderr.write(`mesolite agent: the master refused this agent: ${message}\n`);
           process.exit(1);
         },
+        onCreated: (agent) => {
+          following = agent;
+          if (follower) agent.followMaster(follower.url);
+        },
       });
-      // The first registration may have to wait for a leader elected after the agent began.
-      follower?.on('leader', (url) => {
-        void starting.then((started) => started.agent.followMaster(url));
-      });
-      const runtime = await starting;
       const server = Fastify({ loggerInstance: logger });
       await server.register(healthRoutes);
       await server.register(filesRoutes(runtime.files));
