@@ -8,43 +8,15 @@
  * lists its task TASK_UNREACHABLE, beside Mesos's default (agent_ping_timeout 15 s ×
  * max_agent_ping_timeouts 5 = 75 s).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { spawnCli, until } from './cli-process.js';
 import type { BenchFigures } from './run.ts';
 
-const CLI = resolve(import.meta.dirname, '../daemon/dist/cli/main.js');
 const APP_ID = '/agent-loss-bench';
-const POLL_MS = 25;
 const MESOS_DEFAULT_S = 75;
-
-/** Starts a CLI process and resolves with the first line matching `pattern`'s group. */
-async function spawnCli(args: string[], pattern: RegExp): Promise<[ChildProcess, string]> {
-  const child = spawn(process.execPath, [CLI, ...args, '--log-level', 'silent'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
-  const match = pattern.exec(chunk.toString())?.[1];
-  if (match === undefined) {
-    child.kill('SIGKILL');
-    throw new Error(`mesolite ${args[0]} printed ${chunk.toString()}`);
-  }
-  child.stdout?.resume();
-  return [child, match];
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(POLL_MS);
-  }
-}
 
 const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
 

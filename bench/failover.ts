@@ -7,18 +7,16 @@
  * process, then restarts the killed master as a follower. Nothing is launched again:
  * a changed pid or a lost task fails the bench.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { zookeeperServer } from '../test/support/real-services.js';
+import { spawnCli, until } from './cli-process.js';
 import type { BenchFigures } from './run.ts';
 
-const CLI = resolve(import.meta.dirname, '../daemon/dist/cli/main.js');
 const APP_ID = '/failover-bench';
-const POLL_MS = 25;
 
 interface Master {
   readonly name: string;
@@ -31,30 +29,6 @@ interface V1Task {
   task_id: { value: string };
   state: string;
   statuses: Array<{ container_status?: { executor_pid?: number } }>;
-}
-
-/** Starts a CLI process and resolves with the first line matching `pattern`'s group. */
-async function spawnCli(args: string[], pattern: RegExp): Promise<[ChildProcess, string]> {
-  const child = spawn(process.execPath, [CLI, ...args, '--log-level', 'silent'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
-  const match = pattern.exec(chunk.toString())?.[1];
-  if (match === undefined) {
-    child.kill('SIGKILL');
-    throw new Error(`mesolite ${args[0]} printed ${chunk.toString()}`);
-  }
-  return [child, match];
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(POLL_MS);
-  }
 }
 
 function median(values: readonly number[]): number {
