@@ -199,8 +199,12 @@ export async function activate(context: PluginContext): Promise<void> {
   await context.http.register(groupsRoutes(service));
   await context.http.register(eventStreamRoutes(bus));
 
-  await runtime.start('marathon', apps);
+  // Stored deployments are resumed before the runtime's first tick: keep-alive alone would
+  // take the new instances of a rolling restart, launched before a failover or a kill -9,
+  // for surplus ones and replace them.
+  for (const app of apps) runtime.apps.set(marathonAdapter.id(app), app);
   service.resume(await store.deployments());
+  await runtime.start('marathon', apps);
   for (const app of apps) syncServicePorts(app.id);
 
   // The web UI follows Marathon live on the plugin's socket.io namespace.

@@ -90,6 +90,8 @@ export class MarathonRuntime<A> {
   deployments: DeploymentSteps | undefined;
   private backoff: BackoffState = NO_DELAYS;
   private suppressed = false;
+  /** Whether the last tick had launches waiting for offers. */
+  private hadDemand = false;
   private tickTimer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private subscribed = false;
@@ -254,9 +256,16 @@ export class MarathonRuntime<A> {
   }
 
   private async adjustOffers(wantOffers: boolean): Promise<void> {
+    // New launches revive even when offers were not suppressed, as Marathon's
+    // --revive_offers_for_new_apps: an offer declined while idle (in the moment before
+    // the next tick suppresses, or right after a subscription) carries a 120 s filter
+    // that would hold them back. Followed while disconnected too, so that demand from
+    // before a failover does not hide demand that comes after it.
+    const newDemand = wantOffers && !this.hadDemand;
+    this.hadDemand = wantOffers;
     if (!this.subscribed) return;
     try {
-      if (wantOffers && this.suppressed) {
+      if (wantOffers && (this.suppressed || newDemand)) {
         this.suppressed = false;
         await this.client.revive();
       } else if (!wantOffers && !this.suppressed) {
