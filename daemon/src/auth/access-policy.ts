@@ -22,8 +22,14 @@ export type AccessDecision =
 /** Mesos's v1 scheduler API, where frameworks authenticate with a principal. */
 const SCHEDULER_PATHS = ['/api/v1/scheduler', '/master/api/v1/scheduler'];
 
-/** Paths anyone may reach: health (as Mesos's /health answers unauthenticated) and login. */
+/**
+ * Paths anyone may reach: health (as Mesos's /health answers unauthenticated), login,
+ * and where the leader is (Mesos's /master/redirect needs no authentication; the list of
+ * masters is what a page whose master died asks the others, without their cookies).
+ */
 export const ALWAYS_PUBLIC: readonly AccessRequest[] = [
+  { method: 'GET', path: '/master/redirect' },
+  { method: 'GET', path: '/mesolite/v1/masters' },
   { method: 'GET', path: '/health' },
   { method: 'HEAD', path: '/health' },
   { method: 'GET', path: '/master/health' },

@@ -18,11 +18,16 @@ export interface MasterAccessFlags {
   /** --ca-cert / MESOLITE_CA_CERT: a PEM file. */
   readonly caCert?: string | undefined;
   readonly credentialsPath?: string | undefined;
+  /** The zk:// URL `master` was resolved from, whose saved login serves every master of it. */
+  readonly cluster?: string | undefined;
 }
 
 /** Flags first, then what `mesolite login` saved for this master. */
 export async function resolveMasterAccess(flags: MasterAccessFlags): Promise<MasterAccess> {
-  const saved = await savedMaster(flags.credentialsPath ?? defaultCredentialsPath(), flags.master);
+  const path = flags.credentialsPath ?? defaultCredentialsPath();
+  const saved =
+    (await savedMaster(path, flags.master)) ??
+    (flags.cluster === undefined ? undefined : await savedMaster(path, flags.cluster));
   let ca = saved?.caCert;
   if (flags.caCert !== undefined) {
     try {

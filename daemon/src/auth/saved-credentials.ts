@@ -25,8 +25,14 @@ export function defaultCredentialsPath(env: NodeJS.ProcessEnv = process.env): st
   return env.MESOLITE_CREDENTIALS ?? join(homedir(), '.mesolite', 'credentials');
 }
 
-/** Credentials are kept per master origin, so `http://h:5050/` and `http://h:5050` are one. */
+/**
+ * Credentials are kept per master origin, so `http://h:5050/` and `http://h:5050` are one,
+ * and per highly available cluster by its zk:// URL (its digest credentials left out).
+ */
 export function masterKey(master: string): string {
+  if (master.startsWith('zk://')) {
+    return master.replace(/^zk:\/\/[^@/]*@/, 'zk://').replace(/\/+$/, '');
+  }
   return new URL(master).origin;
 }
 

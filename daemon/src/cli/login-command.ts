@@ -14,6 +14,8 @@ interface LoginFlags {
   uid?: string;
   passwordStdin?: boolean;
   caCert?: string;
+  /** Set when --master was a zk:// URL (see resolveZooKeeperMaster). */
+  cluster?: string;
 }
 
 /**
@@ -56,7 +58,9 @@ export function loginCommand(io: CommandIo = processIo()): Command {
         throw err instanceof NotLoggedInError ? new LoginFailedError(flags.master, uid) : err;
       });
       const path = defaultCredentialsPath();
-      await saveMaster(path, flags.master, { token, ...(ca === undefined ? {} : { caCert: ca }) });
+      const entry = { token, ...(ca === undefined ? {} : { caCert: ca }) };
+      await saveMaster(path, flags.master, entry);
+      if (flags.cluster !== undefined) await saveMaster(path, flags.cluster, entry);
       io.stdout.write(`logged in to ${flags.master} as ${uid}; the token is kept in ${path}\n`);
     });
 }

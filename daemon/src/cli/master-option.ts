@@ -43,6 +43,8 @@ export async function resolveZooKeeperMaster(_hooked: Command, action: Command):
   if (typeof value !== 'string' || !value.startsWith(ZK_SCHEME)) return;
   const leader = await resolveLeader(value);
   action.setOptionValueWithSource('master', leader.url, action.getOptionValueSource('master'));
+  // Every master of the cluster accepts a login any of them signed: kept per cluster too.
+  action.setOptionValue('cluster', value);
 }
 
 export function masterUrl(raw: string, path: string): URL {

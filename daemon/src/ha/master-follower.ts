@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
 import type { MasterInfo } from '../protocol/mesos.js';
 import { TypedEmitter } from '../scheduler/typed-emitter.js';
-import { clusterServesHttps } from './cluster-znodes.js';
-import { LeaderDetector } from './leader-detector.js';
+import type { LeaderDetector } from './leader-detector.js';
+import { lookUpLeader } from './leader-lookup.js';
 import { masterHostPort } from './leader-znode.js';
-import { parseZooKeeperUrl } from './zk-url.js';
-import { ZooKeeperConnection } from './zookeeper-connection.js';
+import type { ZooKeeperConnection } from './zookeeper-connection.js';
 
 /** The base URL of a master, from the MasterInfo it contends with. */
 export function masterUrl(info: MasterInfo, scheme: 'http' | 'https' = 'http'): string {
@@ -52,29 +51,8 @@ export class MasterFollower extends TypedEmitter<MasterFollowerEvents> {
     zkUrl: string,
     options: { logger?: Logger; timeoutMs?: number } = {},
   ): Promise<MasterFollower> {
-    const zk = parseZooKeeperUrl(zkUrl);
-    const connection = new ZooKeeperConnection({
-      connectionString: zk.connectionString,
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(zk.digestCredentials ? { digestCredentials: zk.digestCredentials } : {}),
-    });
-    const detector = new LeaderDetector({
-      connection,
-      path: zk.path,
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
-    try {
-      await connection.waitUntilConnected(options.timeoutMs);
-      detector.start();
-      const leader = await detector.waitForLeader(options.timeoutMs);
-      // Masters with auth serve HTTPS, and a cluster of them has a join token in ZooKeeper.
-      const scheme = (await clusterServesHttps(connection, zk.path)) ? 'https' : 'http';
-      return new MasterFollower(connection, detector, masterUrl(leader, scheme), scheme);
-    } catch (err) {
-      detector.stop();
-      await connection.close();
-      throw err;
-    }
+    const { connection, detector, leader, scheme } = await lookUpLeader(zkUrl, options);
+    return new MasterFollower(connection, detector, masterUrl(leader, scheme), scheme);
   }
 
   /** The base URL of the master that leads (or last led). */

@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
+import { MesoliteError } from '../errors.js';
 import type { MasterInfo } from '../protocol/mesos.js';
-import { clusterServesHttps } from './cluster-znodes.js';
 import { NoLeadingMasterError } from './errors.js';
-import { LeaderDetector } from './leader-detector.js';
+import { lookUpLeader } from './leader-lookup.js';
 import { masterUrl } from './master-follower.js';
 import { formatZooKeeperUrl, parseZooKeeperUrl } from './zk-url.js';
-import { ZooKeeperConnection } from './zookeeper-connection.js';
 
 /** mesos-resolve's default --timeout. */
 export const DEFAULT_RESOLVE_TIMEOUT_MS = 5000;
@@ -26,29 +25,15 @@ export async function resolveLeader(
   zkUrl: string,
   options: { timeoutMs?: number; logger?: Logger } = {},
 ): Promise<ResolvedLeader> {
-  const zk = parseZooKeeperUrl(zkUrl);
   const timeoutMs = options.timeoutMs ?? DEFAULT_RESOLVE_TIMEOUT_MS;
-  const deadline = Date.now() + timeoutMs;
-  const connection = new ZooKeeperConnection({
-    connectionString: zk.connectionString,
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(zk.digestCredentials ? { digestCredentials: zk.digestCredentials } : {}),
-  });
-  const detector = new LeaderDetector({
-    connection,
-    path: zk.path,
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
-  try {
-    await connection.waitUntilConnected(timeoutMs);
-    detector.start();
-    const info = await detector.waitForLeader(Math.max(1, deadline - Date.now())).catch(() => {
-      throw new NoLeadingMasterError(formatZooKeeperUrl(zk), timeoutMs);
-    });
-    const scheme = (await clusterServesHttps(connection, zk.path)) ? 'https' : 'http';
-    return { info, url: masterUrl(info, scheme) };
-  } finally {
-    detector.stop();
-    await connection.close();
-  }
+  const lookup = await lookUpLeader(zkUrl, { logger: options.logger, timeoutMs }).catch(
+    (err: unknown) => {
+      // ZooKeeper out of reach or a bad URL says so itself; only "nobody leads" is ours.
+      if (err instanceof MesoliteError) throw err;
+      throw new NoLeadingMasterError(formatZooKeeperUrl(parseZooKeeperUrl(zkUrl)), timeoutMs);
+    },
+  );
+  lookup.detector.stop();
+  await lookup.connection.close();
+  return { info: lookup.leader, url: masterUrl(lookup.leader, lookup.scheme) };
 }

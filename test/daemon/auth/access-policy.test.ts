@@ -33,3 +33,20 @@ describe('what a viewer may POST', () => {
     ).toBe('forbidden');
   });
 });
+
+describe('what anyone may read without a login', () => {
+  it('finds the leader, as Mesos’s /master/redirect answers without authentication', () => {
+    expect(decideAccess({ method: 'GET', path: '/master/redirect' }, undefined).verdict).toBe(
+      'allow',
+    );
+    expect(decideAccess({ method: 'GET', path: '/mesolite/v1/masters' }, undefined).verdict).toBe(
+      'allow',
+    );
+  });
+
+  it('does not read the cluster’s state', () => {
+    expect(decideAccess({ method: 'GET', path: '/master/state' }, undefined).verdict).toBe(
+      'unauthenticated',
+    );
+  });
+});
