@@ -1,11 +1,14 @@
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startCliDaemon } from '../support/daemon.js';
-import { type ZooKeeperServer, zookeeperServer } from '../support/real-services.js';
+import {
+  createApp,
+  HaCluster,
+  killLeader,
+  leaderOf,
+  type MasterProcess,
+  masterTasks,
+} from '../support/ha-cluster.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -17,18 +20,6 @@ import { waitFor } from '../support/wait.js';
  */
 const APP_ID = '/ha-rolling';
 
-interface MasterProcess {
-  readonly url: string;
-  readonly port: number;
-  readonly child: ChildProcess;
-}
-
-interface V1Task {
-  task_id: { value: string };
-  state: string;
-  statuses: Array<{ state: string; container_status?: { executor_pid?: number } }>;
-}
-
 interface Deployment {
   id: string;
   currentStep: number;
@@ -36,88 +27,19 @@ interface Deployment {
 }
 
 describe('a Marathon deployment across a failover of the leading master', () => {
-  let zk: ZooKeeperServer;
-  const children: ChildProcess[] = [];
-  const taskPids = new Set<number>();
-  const dirs: string[] = [];
+  const cluster = new HaCluster('ha-deploy');
 
-  beforeAll(async () => {
-    zk = await zookeeperServer({ tickTime: 500 });
-  });
-  afterAll(async () => {
-    await zk?.stop();
-  });
-  afterEach(async () => {
-    for (const child of children.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await once(child, 'exit');
-      }
-    }
-    for (const pid of taskPids) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-    taskPids.clear();
-    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-  });
-
-  async function workDir(name: string): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), `mesolite-ha-deploy-${name}-`));
-    dirs.push(dir);
-    return dir;
-  }
-
-  async function startMaster(zkUrl: string, name: string): Promise<MasterProcess> {
-    const started = await startCliDaemon([
-      'master',
-      '--zk',
-      zkUrl,
-      '--port',
-      '0',
-      '--work-dir',
-      await workDir(name),
-      '--plugins',
-      'marathon',
-    ]);
-    children.push(started.child);
-    return { url: started.url, port: Number(new URL(started.url).port), child: started.child };
-  }
-
-  async function leaderOf(candidates: readonly MasterProcess[]): Promise<MasterProcess> {
-    return waitFor('a leading master', async () => {
-      const any = candidates.find((master) => master.child.exitCode === null);
-      if (!any) return undefined;
-      const redirect = await fetch(`${any.url}/master/redirect`, { redirect: 'manual' });
-      const location = redirect.headers.get('location');
-      return candidates.find((master) => location === `//127.0.0.1:${master.port}`);
-    });
-  }
+  beforeAll(() => cluster.startZooKeeper());
+  afterEach(() => cluster.stopProcesses());
+  afterAll(() => cluster.stop());
 
   /** Every task the master knows of this app: running ones and ended ones, with pids. */
-  async function tasksOf(
-    master: MasterProcess,
-  ): Promise<Array<{ id: string; state: string; pid: number | undefined }>> {
-    const response = await fetch(`${master.url}/api/v1`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ type: 'GET_TASKS' }),
-    });
-    const body = (await response.json()) as {
-      get_tasks: { tasks?: V1Task[]; completed_tasks?: V1Task[] };
-    };
-    const all = [...(body.get_tasks.tasks ?? []), ...(body.get_tasks.completed_tasks ?? [])];
-    return all
-      .filter((task) => task.task_id.value.startsWith('ha-rolling.'))
-      .map((task) => {
-        const pid = task.statuses.findLast((status) => status.container_status?.executor_pid)
-          ?.container_status?.executor_pid;
-        if (pid !== undefined) taskPids.add(pid);
-        return { id: task.task_id.value, state: task.state, pid };
-      });
+  async function tasksOf(master: MasterProcess) {
+    const tasks = (await masterTasks(master.url)).filter((task) =>
+      task.id.startsWith('ha-rolling.'),
+    );
+    cluster.ownTasks(tasks.map((task) => task.pid));
+    return tasks;
   }
 
   async function deployments(master: MasterProcess): Promise<Deployment[]> {
@@ -126,55 +48,34 @@ describe('a Marathon deployment across a failover of the leading master', () => 
   }
 
   it('is resumed by the new leader under the same id and finished, with no task launched twice or lost', async () => {
-    const zkUrl = `zk://${zk.connectionString}/ha-deployment`;
-    const gateDir = await workDir('gate');
+    const zkUrl = cluster.zkUrl('ha-deployment');
+    const gateDir = await cluster.workDir('gate');
     const gate = join(gateDir, 'open');
     await writeFile(gate, '');
-    const first = await startMaster(zkUrl, 'a');
+    const first = await cluster.master(zkUrl, 'a');
     await leaderOf([first]);
-    const all = [first, await startMaster(zkUrl, 'b'), await startMaster(zkUrl, 'c')];
-    const agent = await startCliDaemon(
-      [
-        'agent',
-        '--master',
-        zkUrl,
-        '--work-dir',
-        await workDir('agent'),
-        '--port',
-        '0',
-        '--resources',
-        'cpus:4;mem:2048;disk:4096;ports:[31000-31100]',
-      ],
-      /mesolite agent (\S+) joined/,
-    );
-    children.push(agent.child);
+    const all = [first, await cluster.master(zkUrl, 'b'), await cluster.master(zkUrl, 'c')];
+    await cluster.agent(zkUrl, { resources: 'cpus:4;mem:2048;disk:4096;ports:[31000-31100]' });
     const leader = await leaderOf(all);
 
     // A task is healthy once its sandbox has `ready`, which it writes once the gate is open.
-    const created = await fetch(`${leader.url}/service/marathon/v2/apps`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: APP_ID,
-        cmd: `while [ ! -f ${gate} ]; do sleep 0.2; done; touch ready; exec sleep 600`,
-        cpus: 0.1,
-        mem: 16,
-        instances: 2,
-        portDefinitions: [],
-        upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 0.5 },
-        healthChecks: [
-          {
-            protocol: 'COMMAND',
-            command: { value: 'test -f ready' },
-            // Mesos waits delaySeconds (15 by default) before a command check's first run.
-            delaySeconds: 1,
-            gracePeriodSeconds: 300,
-            intervalSeconds: 1,
-            timeoutSeconds: 5,
-            maxConsecutiveFailures: 0,
-          },
-        ],
-      }),
+    const created = await createApp(`${leader.url}/service/marathon`, {
+      id: APP_ID,
+      cmd: `while [ ! -f ${gate} ]; do sleep 0.2; done; touch ready; exec sleep 600`,
+      instances: 2,
+      upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 0.5 },
+      healthChecks: [
+        {
+          protocol: 'COMMAND',
+          command: { value: 'test -f ready' },
+          // Mesos waits delaySeconds (15 by default) before a command check's first run.
+          delaySeconds: 1,
+          gracePeriodSeconds: 300,
+          intervalSeconds: 1,
+          timeoutSeconds: 5,
+          maxConsecutiveFailures: 0,
+        },
+      ],
     });
     expect(created.status).toBe(201);
     await waitFor('two healthy instances and no deployment', async () => {
@@ -205,10 +106,7 @@ describe('a Marathon deployment across a failover of the leading master', () => 
     expect((await deployments(leader)).map((deployment) => deployment.id)).toEqual([deploymentId]);
     const inFlight = midway.find((task) => !old.some((o) => o.id === task.id));
 
-    leader.child.kill('SIGKILL');
-    await once(leader.child, 'exit');
-    const survivors = all.filter((master) => master !== leader);
-    const next = await leaderOf(survivors);
+    const { next } = await killLeader(leader, all);
     const resumed = await waitFor('the deployment on the new leader', async () => {
       const listed = await deployments(next);
       return listed.length > 0 ? listed : undefined;

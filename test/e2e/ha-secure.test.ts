@@ -1,13 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { masterFetch } from '@mesolite/daemon/auth/master-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, workDirWithUsers } from '../daemon/auth/secure-daemon.js';
-import { CLI_PATH, startCliDaemon } from '../support/daemon.js';
-import { type ZooKeeperServer, zookeeperServer } from '../support/real-services.js';
+import {
+  agentIsActive,
+  createApp,
+  HaCluster,
+  killLeader,
+  leaderOf,
+  type MasterProcess,
+  runningTaskPids,
+} from '../support/ha-cluster.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -18,81 +22,26 @@ import { waitFor } from '../support/wait.js';
  * its task on the new leader over TLS, and a join token that every master refuses.
  */
 const APP_ID = '/ha-secure-sleeper';
-const HTTPS_UP_LINE = /mesolite is up: (https:\/\/\S+?)\/?\s/;
-
-interface MasterProcess {
-  readonly name: string;
-  readonly url: string;
-  readonly port: number;
-  readonly workDir: string;
-  readonly child: ChildProcess;
-}
-
-interface V1Task {
-  task_id: { value: string };
-  state: string;
-  statuses: Array<{ state: string; container_status?: { executor_pid?: number } }>;
-}
+const AGENT_RESOURCES = 'cpus:2;mem:1024;disk:1024;ports:[31200-31300]';
 
 describe('highly available masters with TLS and authentication', () => {
-  let zk: ZooKeeperServer;
+  const cluster = new HaCluster('ha-secure');
   let zkUrl: string;
   let ca: string;
   let login: string;
-  const children: ChildProcess[] = [];
-  const taskPids: number[] = [];
-  const dirs: string[] = [];
 
   beforeAll(async () => {
-    zk = await zookeeperServer({ tickTime: 500 });
-    zkUrl = `zk://${zk.connectionString}/mesolite-secure`;
+    await cluster.startZooKeeper();
+    zkUrl = cluster.zkUrl('mesolite-secure');
   });
-  afterAll(async () => {
-    for (const child of children.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await once(child, 'exit');
-      }
-    }
-    for (const pid of taskPids.splice(0)) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-    await zk?.stop();
-  });
+  afterAll(() => cluster.stop());
 
   async function startMaster(name: string): Promise<MasterProcess> {
     // Each master's first admin, made in its work dir before the first start as on one
     // machine; the first master to start copies it into the cluster.
     const workDir = await workDirWithUsers([ADMIN]);
-    dirs.push(workDir);
-    const started = await startCliDaemon(
-      [
-        'master',
-        '--zk',
-        zkUrl,
-        '--auth',
-        '--port',
-        '0',
-        '--work-dir',
-        workDir,
-        '--plugins',
-        'marathon',
-      ],
-      HTTPS_UP_LINE,
-    );
-    children.push(started.child);
-    return {
-      name,
-      url: started.url,
-      port: Number(new URL(started.url).port),
-      workDir,
-      child: started.child,
-    };
+    cluster.ownDir(workDir);
+    return cluster.master(zkUrl, name, { auth: true, workDir });
   }
 
   /** A fetch trusting the cluster CA, with the login token. */
@@ -105,78 +54,10 @@ describe('highly available masters with TLS and authentication', () => {
     return masterFetch({ ca });
   }
 
-  async function leaderOf(candidates: readonly MasterProcess[]): Promise<MasterProcess> {
-    return waitFor('a leading master', async () => {
-      const any = candidates.find((master) => master.child.exitCode === null);
-      if (!any) return undefined;
-      const redirect = await secure()(`${any.url}/master/redirect`, { redirect: 'manual' });
-      const location = redirect.headers.get('location');
-      return candidates.find((master) => location === `//127.0.0.1:${master.port}`);
-    });
-  }
-
-  async function runningTasks(leader: MasterProcess): Promise<Map<string, number>> {
-    const response = await secure()(`${leader.url}/api/v1`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ type: 'GET_TASKS' }),
-    });
-    if (!response.ok) return new Map();
-    const body = (await response.json()) as { get_tasks: { tasks?: V1Task[] } };
-    const tasks = new Map<string, number>();
-    for (const task of body.get_tasks.tasks ?? []) {
-      if (task.state !== 'TASK_RUNNING') continue;
-      const pid = task.statuses.findLast((status) => status.container_status?.executor_pid)
-        ?.container_status?.executor_pid;
-      if (pid !== undefined) tasks.set(task.task_id.value, pid);
-    }
-    return tasks;
-  }
-
-  async function agentIsActive(leader: MasterProcess, agentId: string): Promise<boolean> {
-    const response = await secure()(`${leader.url}/master/state`);
-    if (!response.ok) return false;
-    const state = (await response.json()) as { slaves: Array<{ id: string; active: boolean }> };
-    return state.slaves.some((slave) => slave.id === agentId && slave.active);
-  }
-
   async function joinToken(through: MasterProcess): Promise<string> {
     const response = await secure()(`${through.url}/mesolite/v1/join-token`);
     expect(response.status).toBe(200);
     return ((await response.json()) as { token: string }).token;
-  }
-
-  async function agentArgs(token: string, master = zkUrl): Promise<string[]> {
-    const workDir = await mkdtemp(join(tmpdir(), 'mesolite-ha-secure-agent-'));
-    dirs.push(workDir);
-    return [
-      'agent',
-      '--master',
-      master,
-      '--token',
-      token,
-      '--work-dir',
-      workDir,
-      '--port',
-      '0',
-      '--resources',
-      'cpus:2;mem:1024;disk:1024;ports:[31200-31300]',
-    ];
-  }
-
-  /** Runs an agent that should be refused; resolves with its exit code and stderr. */
-  function refusedAgent(args: string[]): Promise<{ code: number | null; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [CLI_PATH, ...args, '--log-level', 'silent'], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      children.push(child);
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk;
-      });
-      child.on('close', (code) => resolve({ code, stderr }));
-    });
   }
 
   it('runs, fails over and keeps its agent and task, all over HTTPS with logins', async () => {
@@ -207,7 +88,7 @@ describe('highly available masters with TLS and authentication', () => {
       expect((await secure()(`${master.url}/mesolite/v1/join-token`)).status).toBe(200);
     }
 
-    const leader = await leaderOf(all);
+    const leader = await leaderOf(all, secure());
     const follower = all.find((master) => master !== leader) as MasterProcess;
     const otherFollower = all.find((master) => master !== leader && master !== follower);
     if (!otherFollower) throw new Error('no second follower');
@@ -217,44 +98,34 @@ describe('highly available masters with TLS and authentication', () => {
     expect(await joinToken(leader)).toBe(token);
     expect(await joinToken(otherFollower)).toBe(token);
 
-    const agent = await startCliDaemon(await agentArgs(token), /mesolite agent (\S+) joined/);
-    children.push(agent.child);
-    const agentId = agent.url;
+    const { id: agentId } = await cluster.agent(zkUrl, { token, resources: AGENT_RESOURCES });
     await waitFor('the agent on the leader', async () =>
-      (await agentIsActive(leader, agentId)) ? true : undefined,
+      (await agentIsActive(leader.url, agentId, secure())) ? true : undefined,
     );
 
     // Through a follower: forwarded to the leader over HTTPS, the login going along.
-    const created = await secure()(`${follower.url}/service/marathon/v2/apps`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: APP_ID,
-        cmd: 'sleep 600',
-        cpus: 0.1,
-        mem: 16,
-        instances: 1,
-        portDefinitions: [],
-      }),
-    });
+    const created = await createApp(
+      `${follower.url}/service/marathon`,
+      { id: APP_ID, cmd: 'sleep 600', instances: 1 },
+      secure(),
+    );
     expect(created.status).toBe(201);
     expect(created.headers.get('x-marathon-leader')).toBe(`https://127.0.0.1:${leader.port}`);
     // Without a login the follower refuses before anything reaches the leader.
     const withoutLogin = await anonymous()(`${follower.url}/service/marathon/v2/apps`);
     expect(withoutLogin.status).toBe(401);
     const before = await waitFor('the task running', async () => {
-      const tasks = await runningTasks(leader);
+      const tasks = await runningTaskPids(leader.url, secure());
       return tasks.size === 1 ? tasks : undefined;
     });
-    taskPids.push(...before.values());
+    cluster.ownTasks(before.values());
 
-    leader.child.kill('SIGKILL');
-    await once(leader.child, 'exit');
-    const survivors = all.filter((master) => master !== leader);
-    const next = await leaderOf(survivors);
+    const { next, survivors } = await killLeader(leader, all, secure());
     const after = await waitFor('the new leader to have the agent and its task', async () => {
-      const tasks = await runningTasks(next);
-      return (await agentIsActive(next, agentId)) && tasks.size === 1 ? tasks : undefined;
+      const tasks = await runningTaskPids(next.url, secure());
+      return (await agentIsActive(next.url, agentId, secure())) && tasks.size === 1
+        ? tasks
+        : undefined;
     });
     expect([...after.entries()]).toEqual([...before.entries()]);
 
@@ -279,7 +150,9 @@ describe('highly available masters with TLS and authentication', () => {
       ...survivors.map((master) => ({ refused: wrong, master: master.url })),
     ];
     for (const { refused, master } of attempts) {
-      const result = await refusedAgent(await agentArgs(refused, master));
+      const result = await cluster.run(
+        await cluster.agentArgs(master, { token: refused, resources: AGENT_RESOURCES }),
+      );
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain('rejected the join token');
     }

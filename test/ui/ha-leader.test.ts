@@ -1,16 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger, resolveDaemonOptions } from '@mesolite/daemon';
-import { HaMaster } from '@mesolite/daemon/ha/ha-master';
+import type { HaMaster } from '@mesolite/daemon/ha/ha-master';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useZooKeeper } from '../daemon/ha/ha-fixture.js';
 import { startTestDaemon } from '../support/daemon.js';
-import {
-  chromiumBrowser,
-  type ZooKeeperServer,
-  zookeeperServer,
-} from '../support/real-services.js';
+import { chromiumBrowser } from '../support/real-services.js';
 
 /**
  * The web UI of highly available masters, in real Chromium against masters of this
@@ -19,19 +12,16 @@ import {
  */
 const SEEN = { timeout: 30_000 };
 
-let zk: ZooKeeperServer;
-let run = 0;
-const cleanups: Array<() => Promise<void>> = [];
 let browser: Browser;
 let page: Page;
 let pageErrors: string[];
 
-beforeAll(async () => {
-  zk = await zookeeperServer({ tickTime: 500 });
+// Hooks after a test run the last registered first: the browser closes, then the
+// masters stop, then the page's errors are checked, as they all happened by then.
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
 });
-afterAll(async () => {
-  await zk?.stop();
-});
+const zk = useZooKeeper();
 beforeEach(async () => {
   browser = await chromiumBrowser();
   page = await browser.newPage();
@@ -40,43 +30,16 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await browser?.close();
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  expect(pageErrors).toEqual([]);
 });
-
-function nextZkUrl(): string {
-  run += 1;
-  return `zk://${zk.connectionString}/ui-${run}/mesolite`;
-}
-
-async function haMaster(zkUrl: string): Promise<HaMaster> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mesolite-ui-ha-'));
-  const master = await HaMaster.start({
-    zk: zkUrl,
-    daemon: resolveDaemonOptions({
-      port: 0,
-      workDir,
-      logLevel: 'silent',
-      agent: false,
-      plugins: [],
-    }),
-    logger: createLogger(process.env.MESOLITE_TEST_LOG ?? 'silent'),
-  });
-  cleanups.push(async () => {
-    await master.stop();
-    await rm(workDir, { recursive: true, force: true });
-  });
-  return master;
-}
 
 const address = (master: HaMaster) => `127.0.0.1:${master.self.port}`;
 
 describe('the web UI with highly available masters', () => {
   it('on a follower, names the leader in a banner and moves to the same page on it, which shows when it was elected', async () => {
-    const zkUrl = nextZkUrl();
-    const leader = await haMaster(zkUrl);
+    const zkUrl = zk.nextUrl('ui');
+    const leader = await zk.haMaster(zkUrl);
     const daemon = await leader.waitUntilLeading();
-    const follower = await haMaster(zkUrl);
+    const follower = await zk.haMaster(zkUrl);
 
     await page.goto(`${follower.url}/ui/marathon?x=1`);
     const banner = page.getByTestId('leader-banner');
@@ -99,11 +62,11 @@ describe('the web UI with highly available masters', () => {
   });
 
   it('on a leader that goes away, asks the other masters and moves to the new leader', async () => {
-    const zkUrl = nextZkUrl();
-    const first = await haMaster(zkUrl);
+    const zkUrl = zk.nextUrl('ui');
+    const first = await zk.haMaster(zkUrl);
     await first.waitUntilLeading();
-    const second = await haMaster(zkUrl);
-    const third = await haMaster(zkUrl);
+    const second = await zk.haMaster(zkUrl);
+    const third = await zk.haMaster(zkUrl);
     await page.goto(`${first.url}/ui/cluster`);
     await page.locator('[data-testid=leader][data-role=leader]').waitFor(SEEN);
 
@@ -119,7 +82,7 @@ describe('the web UI with highly available masters', () => {
 
   it('shows nothing of it for a master without --zk', async () => {
     const daemon = await startTestDaemon();
-    cleanups.push(() => daemon.stop());
+    zk.defer(() => daemon.stop());
     const asked = page.waitForResponse((response) =>
       response.url().endsWith('/mesolite/v1/masters'),
     );

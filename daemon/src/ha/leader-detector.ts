@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { MasterInfo } from '../protocol/mesos.js';
 import { TypedEmitter } from '../scheduler/typed-emitter.js';
-import { contendersOf, decodeMasterInfo } from './leader-znode.js';
+import { watchContenders } from './election-watch.js';
+import { contenderPath, decodeMasterInfo } from './leader-znode.js';
+import { RerunLoop } from './rerun-loop.js';
 import type { ZooKeeperConnection } from './zookeeper-connection.js';
 
 export interface LeaderDetectorEvents {
@@ -27,12 +29,21 @@ export class LeaderDetector extends TypedEmitter<LeaderDetectorEvents> {
   readonly #path: string;
   readonly #logger: Logger | undefined;
   #leader: { znode: string; info: MasterInfo } | undefined;
-  #running = false;
-  #again = false;
   #stopped = true;
   readonly #unsubscribe: Array<() => void> = [];
+  readonly #detection = new RerunLoop(
+    () =>
+      this.#detect().then(
+        () => this.#detected(),
+        (error: unknown) => {
+          // A connection that drops re-triggers detection once it is back.
+          this.#logger?.debug({ err: error }, 'leader detection interrupted');
+        },
+      ),
+    () => !this.#stopped,
+  );
   // One function per detector, so ZooKeeper's client registers the watch once per path.
-  readonly #watcher = () => this.#kick();
+  readonly #watcher = () => this.#detection.kick();
   #detected!: () => void;
   /** Settles once the first look at the election has finished, whether a master leads or not. */
   readonly detected = new Promise<void>((resolve) => {
@@ -54,10 +65,10 @@ export class LeaderDetector extends TypedEmitter<LeaderDetectorEvents> {
     if (!this.#stopped) return;
     this.#stopped = false;
     this.#unsubscribe.push(
-      this.#connection.on('connected', () => this.#kick()),
+      this.#connection.on('connected', () => this.#detection.kick()),
       this.#connection.on('expired', () => this.#set(undefined)),
     );
-    if (this.#connection.connected) this.#kick();
+    if (this.#connection.connected) this.#detection.kick();
   }
 
   stop(): void {
@@ -83,42 +94,16 @@ export class LeaderDetector extends TypedEmitter<LeaderDetectorEvents> {
     });
   }
 
-  #kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = true;
-    void (async () => {
-      do {
-        this.#again = false;
-        await this.#detect().then(
-          () => this.#detected(),
-          (error: unknown) => {
-            // A connection that drops re-triggers detection once it is back.
-            this.#logger?.debug({ err: error }, 'leader detection interrupted');
-          },
-        );
-      } while (this.#again && !this.#stopped);
-      this.#running = false;
-    })();
-  }
-
   async #detect(): Promise<void> {
-    const children = await this.#connection.getChildren(this.#path, { watcher: this.#watcher });
-    if (children === undefined) {
-      // No master has created the path yet; its creation is the next thing to see.
-      const stat = await this.#connection.exists(this.#path, { watcher: this.#watcher });
-      if (stat) this.#again = true;
-      else this.#set(undefined);
+    const contenders = await watchContenders(this.#connection, this.#path, this.#watcher);
+    if (contenders === undefined) {
+      // Kicked from within the pass: the path was just created, so look once more.
+      this.#detection.kick();
       return;
     }
-    for (const contender of contendersOf(children)) {
+    for (const contender of contenders) {
       if (this.#leader?.znode === contender.name) return;
-      const node = await this.#connection.getData(
-        `${this.#path === '/' ? '' : this.#path}/${contender.name}`,
-      );
+      const node = await this.#connection.getData(contenderPath(this.#path, contender.name));
       // Gone meanwhile: the next contender is the leader now (the watch fires as well).
       if (!node) continue;
       const info = decodeMasterInfo(node.data);

@@ -44,6 +44,11 @@ export function standingOf(children: readonly string[], own: string): ElectionSt
   return predecessor ? { kind: 'following', predecessor: predecessor.name } : { kind: 'leading' };
 }
 
+/** The full path of the contender znode `name` under the election path. */
+export function contenderPath(path: string, name: string): string {
+  return `${path === '/' ? '' : path}/${name}`;
+}
+
 export function encodeMasterInfo(info: MasterInfo): Buffer {
   return Buffer.from(JSON.stringify(info), 'utf8');
 }

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { MasterInfo } from '../protocol/mesos.js';
 import { TypedEmitter } from '../scheduler/typed-emitter.js';
-import { encodeMasterInfo, MASTER_INFO_PREFIX, standingOf } from './leader-znode.js';
+import { contenderPath, encodeMasterInfo, MASTER_INFO_PREFIX, standingOf } from './leader-znode.js';
+import { RerunLoop } from './rerun-loop.js';
 import { CreateMode, type ZooKeeperConnection } from './zookeeper-connection.js';
 
 export interface MasterContenderEvents {
@@ -46,8 +47,7 @@ export class MasterContender extends TypedEmitter<MasterContenderEvents> {
   #stopped = true;
   #retry: NodeJS.Timeout | undefined;
   // One election step at a time: two overlapping steps could each create a znode.
-  #running = false;
-  #again = false;
+  readonly #steps = new RerunLoop(() => this.#contend(this.#generation));
   readonly #unsubscribe: Array<() => void> = [];
 
   constructor(options: MasterContenderOptions) {
@@ -70,9 +70,7 @@ export class MasterContender extends TypedEmitter<MasterContenderEvents> {
 
   /** The full path of this master's znode, once it has one. */
   get znode(): string | undefined {
-    return this.#znode === undefined
-      ? undefined
-      : `${this.#path === '/' ? '' : this.#path}/${this.#znode}`;
+    return this.#znode === undefined ? undefined : contenderPath(this.#path, this.#znode);
   }
 
   /** Joins the election; it follows the connection's sessions from now on. */
@@ -83,7 +81,7 @@ export class MasterContender extends TypedEmitter<MasterContenderEvents> {
       this.#connection.on('connected', ({ renewed }) => {
         this.#generation += 1;
         if (!renewed) this.#znode = undefined;
-        this.#kick();
+        this.#steps.kick();
       }),
       this.#connection.on('disconnected', () => {
         this.#generation += 1;
@@ -95,7 +93,7 @@ export class MasterContender extends TypedEmitter<MasterContenderEvents> {
         this.#stepDown('the ZooKeeper session expired');
       }),
     );
-    if (this.#connection.connected) this.#kick();
+    if (this.#connection.connected) this.#steps.kick();
   }
 
   /** Leaves the election: steps down and removes this master's znode. */
@@ -115,21 +113,6 @@ export class MasterContender extends TypedEmitter<MasterContenderEvents> {
     }
   }
 
-  #kick(): void {
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = true;
-    void (async () => {
-      do {
-        this.#again = false;
-        await this.#contend(this.#generation);
-      } while (this.#again);
-      this.#running = false;
-    })();
-  }
-
   async #contend(generation: number): Promise<void> {
     if (!this.#current(generation)) return;
     try {
@@ -138,7 +121,7 @@ export class MasterContender extends TypedEmitter<MasterContenderEvents> {
       if (this.#znode === undefined) {
         await this.#connection.mkdirp(this.#path);
         const created = await this.#connection.create(
-          `${this.#base()}${MASTER_INFO_PREFIX}`,
+          contenderPath(this.#path, MASTER_INFO_PREFIX),
           this.#data,
           CreateMode.EPHEMERAL_SEQUENTIAL,
         );
@@ -152,7 +135,7 @@ export class MasterContender extends TypedEmitter<MasterContenderEvents> {
       this.#logger?.warn({ err: error }, 'leader election step failed; retrying');
       clearTimeout(this.#retry);
       this.#retry = setTimeout(() => {
-        if (this.#current(generation)) this.#kick();
+        if (this.#current(generation)) this.#steps.kick();
       }, RETRY_MS);
     }
   }
@@ -164,7 +147,7 @@ export class MasterContender extends TypedEmitter<MasterContenderEvents> {
     const children = (await this.#connection.getChildren(this.#path)) ?? [];
     for (const name of children) {
       if (!name.startsWith(MASTER_INFO_PREFIX) || !this.#current(generation)) continue;
-      const stat = await this.#connection.exists(`${this.#base()}${name}`);
+      const stat = await this.#connection.exists(contenderPath(this.#path, name));
       if (stat && stat.ephemeralOwner.toString('hex') === session) return name;
     }
     return undefined;
@@ -183,7 +166,7 @@ export class MasterContender extends TypedEmitter<MasterContenderEvents> {
       return this.#contend(generation);
     }
     if (standing.kind === 'leading') {
-      const stat = await this.#connection.exists(`${this.#base()}${own}`, {
+      const stat = await this.#connection.exists(contenderPath(this.#path, own), {
         watcher: () => this.#onWatch(generation),
       });
       if (!this.#current(generation)) return;
@@ -192,14 +175,14 @@ export class MasterContender extends TypedEmitter<MasterContenderEvents> {
       return;
     }
     this.#stepDown('another master leads');
-    const stat = await this.#connection.exists(`${this.#base()}${standing.predecessor}`, {
+    const stat = await this.#connection.exists(contenderPath(this.#path, standing.predecessor), {
       watcher: () => this.#onWatch(generation),
     });
     if (!stat && this.#current(generation)) return this.#evaluate(generation);
   }
 
   #onWatch(generation: number): void {
-    if (this.#current(generation)) this.#kick();
+    if (this.#current(generation)) this.#steps.kick();
   }
 
   #becomeLeader(): void {
@@ -220,9 +203,5 @@ export class MasterContender extends TypedEmitter<MasterContenderEvents> {
 
   #current(generation: number): boolean {
     return !this.#stopped && generation === this.#generation && this.#connection.connected;
-  }
-
-  #base(): string {
-    return this.#path === '/' ? '/' : `${this.#path}/`;
   }
 }

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { MasterInfo } from '../protocol/mesos.js';
 import { TypedEmitter } from '../scheduler/typed-emitter.js';
-import { contendersOf, decodeMasterInfo } from './leader-znode.js';
+import { watchContenders } from './election-watch.js';
+import { contenderPath, decodeMasterInfo } from './leader-znode.js';
+import { RerunLoop } from './rerun-loop.js';
 import type { ZooKeeperConnection } from './zookeeper-connection.js';
 
 export interface MasterGroupMember {
@@ -32,12 +34,18 @@ export class MasterGroup extends TypedEmitter<MasterGroupEvents> {
   readonly #path: string;
   readonly #logger: Logger | undefined;
   #members: readonly MasterGroupMember[] = [];
-  #running = false;
-  #again = false;
   #stopped = true;
   readonly #unsubscribe: Array<() => void> = [];
+  readonly #listing = new RerunLoop(
+    () =>
+      this.#list().catch((error: unknown) => {
+        // A connection that drops lists again once it is back.
+        this.#logger?.debug({ err: error }, 'listing the masters interrupted');
+      }),
+    () => !this.#stopped,
+  );
   // One function per group, so ZooKeeper's client registers the watch once per path.
-  readonly #watcher = () => this.#kick();
+  readonly #watcher = () => this.#listing.kick();
 
   constructor(options: MasterGroupOptions) {
     super();
@@ -54,8 +62,8 @@ export class MasterGroup extends TypedEmitter<MasterGroupEvents> {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
-    this.#unsubscribe.push(this.#connection.on('connected', () => this.#kick()));
-    if (this.#connection.connected) this.#kick();
+    this.#unsubscribe.push(this.#connection.on('connected', () => this.#listing.kick()));
+    if (this.#connection.connected) this.#listing.kick();
   }
 
   stop(): void {
@@ -63,37 +71,16 @@ export class MasterGroup extends TypedEmitter<MasterGroupEvents> {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
   }
 
-  #kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = true;
-    void (async () => {
-      do {
-        this.#again = false;
-        await this.#list().catch((error: unknown) => {
-          // A connection that drops lists again once it is back.
-          this.#logger?.debug({ err: error }, 'listing the masters interrupted');
-        });
-      } while (this.#again && !this.#stopped);
-      this.#running = false;
-    })();
-  }
-
   async #list(): Promise<void> {
-    const children = await this.#connection.getChildren(this.#path, { watcher: this.#watcher });
-    if (children === undefined) {
-      // No master has created the path yet; its creation is the next thing to see.
-      const stat = await this.#connection.exists(this.#path, { watcher: this.#watcher });
-      if (stat) this.#again = true;
-      else this.#set([]);
+    const contenders = await watchContenders(this.#connection, this.#path, this.#watcher);
+    if (contenders === undefined) {
+      // Kicked from within the pass: the path was just created, so list it once more.
+      this.#listing.kick();
       return;
     }
     const known = new Map(this.#members.map((member) => [member.znode, member]));
     const members: MasterGroupMember[] = [];
-    for (const contender of contendersOf(children)) {
+    for (const contender of contenders) {
       const member = known.get(contender.name) ?? (await this.#read(contender.name));
       if (member) members.push(member);
     }
@@ -101,7 +88,7 @@ export class MasterGroup extends TypedEmitter<MasterGroupEvents> {
   }
 
   async #read(znode: string): Promise<MasterGroupMember | undefined> {
-    const node = await this.#connection.getData(`${this.#path === '/' ? '' : this.#path}/${znode}`);
+    const node = await this.#connection.getData(contenderPath(this.#path, znode));
     // Gone meanwhile: the children's watch fires as well.
     if (!node) return undefined;
     const info = decodeMasterInfo(node.data);

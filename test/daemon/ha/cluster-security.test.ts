@@ -12,50 +12,25 @@ import { ZooKeeperJoinTokens } from '@mesolite/daemon/ha/cluster-join-token';
 import { prepareClusterSecurity } from '@mesolite/daemon/ha/cluster-security';
 import { claimZnode, clusterZnodes, secretAcl } from '@mesolite/daemon/ha/cluster-znodes';
 import { parseZooKeeperUrl } from '@mesolite/daemon/ha/zk-url';
-import { ZooKeeperConnection } from '@mesolite/daemon/ha/zookeeper-connection';
+import type { ZooKeeperConnection } from '@mesolite/daemon/ha/zookeeper-connection';
 import { ZooKeeperStore } from '@mesolite/daemon/ha/zookeeper-store';
 import { certificateFingerprint } from '@mesolite/daemon/tls/fingerprint';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ZooKeeperServer, zookeeperServer } from '../../support/real-services.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, workDirWithUsers } from '../auth/secure-daemon.js';
+import { useZooKeeper } from './ha-fixture.js';
 
 const MASTERS = 3;
 const OPEN = secretAcl(undefined);
 
-let zk: ZooKeeperServer;
+const zk = useZooKeeper();
 let path: string;
-let run = 0;
-const connections: ZooKeeperConnection[] = [];
-const dirs: string[] = [];
 
-beforeAll(async () => {
-  zk = await zookeeperServer({ tickTime: 500 });
-});
-afterAll(async () => {
-  await zk?.stop();
-});
 beforeEach(() => {
-  run += 1;
-  path = `/cluster-${run}`;
+  path = zk.nextPath('cluster');
 });
-afterEach(async () => {
-  for (const connection of connections.splice(0)) await connection.close();
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
-/** One master's own session, with digest credentials when given. */
-async function connect(digestCredentials?: string): Promise<ZooKeeperConnection> {
-  const connection = new ZooKeeperConnection({
-    connectionString: zk.connectionString,
-    ...(digestCredentials === undefined ? {} : { digestCredentials }),
-  });
-  connections.push(connection);
-  await connection.waitUntilConnected();
-  return connection;
-}
 
 async function sessions(count: number): Promise<ZooKeeperConnection[]> {
-  return Promise.all(Array.from({ length: count }, () => connect()));
+  return Promise.all(Array.from({ length: count }, () => zk.connect()));
 }
 
 describe('publishing a cluster secret (create-if-absent)', () => {
@@ -85,15 +60,15 @@ describe('publishing a cluster secret (create-if-absent)', () => {
 
   it('keeps the CA from sessions without the digest credentials of the zk:// URL', async () => {
     const credentials = 'mesolite:zk-secret';
-    const owner = await connect(credentials);
+    const owner = await zk.connect(credentials);
     const ca = await claimClusterCa(owner, path, secretAcl(credentials));
-    const sameUser = await connect(credentials);
+    const sameUser = await zk.connect(credentials);
     expect(await claimClusterCa(sameUser, path, secretAcl(credentials))).toEqual(ca);
-    const stranger = await connect();
+    const stranger = await zk.connect();
     await expect(stranger.getData(clusterZnodes(path).ca)).rejects.toMatchObject({
       code: 'MESOLITE_ERR_ZK_OPERATION',
     });
-    const otherUser = await connect('someone:else');
+    const otherUser = await zk.connect('someone:else');
     await expect(otherUser.getData(clusterZnodes(path).ca)).rejects.toMatchObject({
       code: 'MESOLITE_ERR_ZK_OPERATION',
     });
@@ -144,7 +119,7 @@ describe('prepareClusterSecurity', () => {
     workDir: string,
     auth: boolean,
   ): Promise<Awaited<ReturnType<typeof prepareClusterSecurity>>> {
-    const zkUrl = `zk://${zk.connectionString}${path}`;
+    const zkUrl = zk.url(path);
     const store = await ZooKeeperStore.open({ connection, root: `${path}/store` });
     return prepareClusterSecurity({
       connection,
@@ -155,13 +130,24 @@ describe('prepareClusterSecurity', () => {
     });
   }
 
-  it('gives masters starting together one CA, one join token, one signing key and the first admin', async () => {
+  /** Two masters' sessions and work dirs: the first with an admin user, the second with none. */
+  async function twoMasters() {
     const withAdmin = await workDirWithUsers([ADMIN]);
-    const empty = await mkdtemp(join(tmpdir(), 'mesolite-ha-empty-'));
-    dirs.push(withAdmin, empty);
+    const withoutUsers = await mkdtemp(join(tmpdir(), 'mesolite-ha-no-users-'));
+    for (const dir of [withAdmin, withoutUsers]) {
+      zk.defer(() => rm(dir, { recursive: true, force: true }));
+    }
     const [one, two] = await sessions(2);
     if (!one || !two) throw new Error('no sessions');
-    const [a, b] = await Promise.all([prepare(one, withAdmin, true), prepare(two, empty, true)]);
+    return { one, two, withAdmin, withoutUsers };
+  }
+
+  it('gives masters starting together one CA, one join token, one signing key and the first admin', async () => {
+    const { one, two, withAdmin, withoutUsers } = await twoMasters();
+    const [a, b] = await Promise.all([
+      prepare(one, withAdmin, true),
+      prepare(two, withoutUsers, true),
+    ]);
     if (!a || !b) throw new Error('security was not prepared');
 
     expect(a.tls.caFingerprint).toBe(b.tls.caFingerprint);
@@ -185,13 +171,9 @@ describe('prepareClusterSecurity', () => {
   });
 
   it('refuses a master without auth in a cluster whose masters have it', async () => {
-    const withAdmin = await workDirWithUsers([ADMIN]);
-    const plain = await mkdtemp(join(tmpdir(), 'mesolite-ha-plain-'));
-    dirs.push(withAdmin, plain);
-    const [one, two] = await sessions(2);
-    if (!one || !two) throw new Error('no sessions');
+    const { one, two, withAdmin, withoutUsers } = await twoMasters();
     expect(await prepare(one, withAdmin, true)).toBeDefined();
-    await expect(prepare(two, plain, false)).rejects.toMatchObject({
+    await expect(prepare(two, withoutUsers, false)).rejects.toMatchObject({
       code: 'MESOLITE_ERR_ZK_CLUSTER_SECURED',
     });
   });

@@ -1,13 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { masterFetch } from '@mesolite/daemon/auth/master-fetch';
 import { certificateFingerprint } from '@mesolite/daemon/tls/fingerprint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_PATH, runCli } from '../../support/daemon.js';
-import { type ZooKeeperServer, zookeeperServer } from '../../support/real-services.js';
+import { runCli } from '../../support/daemon.js';
+import { HaCluster, zkMasterArgs } from '../../support/ha-cluster.js';
 import { waitFor } from '../../support/wait.js';
 import { ADMIN, workDirWithUsers } from '../auth/secure-daemon.js';
 
@@ -26,39 +23,16 @@ describe('mesolite master --zk, refusing what it cannot do', () => {
 });
 
 describe('mesolite master --zk with --auth', () => {
-  let zk: ZooKeeperServer;
-  const children: ChildProcess[] = [];
-  const dirs: string[] = [];
+  const cluster = new HaCluster('ha-cli');
 
-  beforeAll(async () => {
-    zk = await zookeeperServer({ tickTime: 500 });
-  });
-  afterAll(async () => {
-    for (const child of children.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await once(child, 'exit');
-      }
-    }
-    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-    await zk?.stop();
-  });
+  beforeAll(() => cluster.startZooKeeper());
+  afterAll(() => cluster.stop());
 
   it('refuses to start a cluster nobody could log in to, naming the command that fixes it', async () => {
-    const workDir = await mkdtemp(join(tmpdir(), 'mesolite-ha-noadmin-'));
-    dirs.push(workDir);
-    const result = await runCli([
-      'master',
-      '--zk',
-      `zk://${zk.connectionString}/no-admin`,
-      '--auth',
-      '--port',
-      '0',
-      '--work-dir',
-      workDir,
-      '--log-level',
-      'silent',
-    ]);
+    const workDir = await cluster.workDir('noadmin');
+    const result = await cluster.run(
+      zkMasterArgs('master', cluster.zkUrl('no-admin'), workDir, { auth: true }),
+    );
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('MESOLITE_ERR_NO_ADMIN_USER');
     expect(result.stderr).toContain(`mesolite user add NAME --role admin --work-dir ${workDir}`);
@@ -66,32 +40,11 @@ describe('mesolite master --zk with --auth', () => {
 
   it('serves HTTPS and prints the agent command that follows the cluster, with its token', async () => {
     const workDir = await workDirWithUsers([ADMIN]);
-    dirs.push(workDir);
-    const zkUrl = `zk://${zk.connectionString}/printed`;
-    const child = spawn(
-      process.execPath,
-      [
-        CLI_PATH,
-        'up',
-        '--zk',
-        zkUrl,
-        '--auth',
-        '--port',
-        '0',
-        '--work-dir',
-        workDir,
-        '--log-level',
-        'silent',
-      ],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    children.push(child);
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
+    cluster.ownDir(workDir);
+    const zkUrl = cluster.zkUrl('printed');
+    const up = cluster.spawn(zkMasterArgs('up', zkUrl, workDir, { auth: true }));
     const printed = await waitFor('the join instructions', async () =>
-      /Clients trust .*\n/.test(stdout) ? stdout : undefined,
+      /Clients trust .*\n/.test(up.stdout()) ? up.stdout() : undefined,
     );
     expect(printed).toMatch(/^mesolite is up: https:\/\/127\.0\.0\.1:\d+\//);
     const token = await readFile(join(workDir, 'tls', 'ca.crt'), 'utf8').then(

@@ -1,51 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger, resolveDaemonOptions } from '@mesolite/daemon';
-import { HaMaster } from '@mesolite/daemon/ha/ha-master';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ZooKeeperServer, zookeeperServer } from '../../support/real-services.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../support/wait.js';
+import { useZooKeeper } from './ha-fixture.js';
 
-let zk: ZooKeeperServer;
-let run = 0;
-const started: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  zk = await zookeeperServer({ tickTime: 500 });
-});
-afterAll(async () => {
-  await zk?.stop();
-});
-afterEach(async () => {
-  for (const stop of started.splice(0).reverse()) await stop();
-});
-
-/** A highly available master in this process, contending under `path`. */
-async function haMaster(path: string): Promise<HaMaster> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mesolite-ha-'));
-  const master = await HaMaster.start({
-    zk: `zk://${zk.connectionString}${path}`,
-    daemon: resolveDaemonOptions({
-      port: 0,
-      workDir,
-      logLevel: 'silent',
-      agent: false,
-      plugins: [],
-    }),
-    logger: createLogger(process.env.MESOLITE_TEST_LOG ?? 'silent'),
-  });
-  started.push(async () => {
-    await master.stop();
-    await rm(workDir, { recursive: true, force: true });
-  });
-  return master;
-}
-
-function nextPath(): string {
-  run += 1;
-  return `/ha-master-${run}/mesolite`;
-}
+const zk = useZooKeeper();
 
 async function get(url: string): Promise<Response> {
   return fetch(url, { redirect: 'manual' });
@@ -53,7 +10,7 @@ async function get(url: string): Promise<Response> {
 
 describe('a highly available master', () => {
   it('leads alone and reports leader, leader_info, elected_time and its pid in /master/state', async () => {
-    const master = await haMaster(nextPath());
+    const master = await zk.haMaster(zk.nextUrl('ha-master'));
     await master.waitUntilLeading();
 
     const state = (await (await get(`${master.url}/master/state`)).json()) as Record<
@@ -68,10 +25,10 @@ describe('a highly available master', () => {
   });
 
   it("redirects a follower's state and scheduler API to the leader, and answers /health itself", async () => {
-    const path = nextPath();
-    const leader = await haMaster(path);
+    const zkUrl = zk.nextUrl('ha-master');
+    const leader = await zk.haMaster(zkUrl);
     await leader.waitUntilLeading();
-    const follower = await haMaster(path);
+    const follower = await zk.haMaster(zkUrl);
     await waitFor('the follower to know the leader', async () =>
       follower.leadership.leader()?.id === leader.self.id ? true : undefined,
     );
@@ -87,11 +44,11 @@ describe('a highly available master', () => {
   });
 
   it('takes over, with what the old leader wrote, when the leader stops', async () => {
-    const path = nextPath();
-    const first = await haMaster(path);
+    const zkUrl = zk.nextUrl('ha-master');
+    const first = await zk.haMaster(zkUrl);
     const daemon = await first.waitUntilLeading();
     await daemon.master.updateWeights([{ role: 'ops', weight: 3 }]);
-    const second = await haMaster(path);
+    const second = await zk.haMaster(zkUrl);
 
     await first.stop();
     const next = await second.waitUntilLeading();
@@ -99,10 +56,10 @@ describe('a highly available master', () => {
   });
 
   it('steps down at once when it loses ZooKeeper, answers 503 without a leader, and leads again when it returns', async () => {
-    const master = await haMaster(nextPath());
+    const master = await zk.haMaster(zk.nextUrl('ha-master'));
     const daemon = await master.waitUntilLeading();
 
-    zk.pause();
+    zk.server.pause();
     try {
       await waitFor('the master to step down', async () => (master.isLeading ? undefined : true));
       // The old term's master core no longer writes the replicated state.
@@ -114,7 +71,7 @@ describe('a highly available master', () => {
       expect(state.status).toBe(503);
       expect(await state.text()).toBe('No leader elected');
     } finally {
-      zk.resume();
+      zk.server.resume();
     }
     const again = await master.waitUntilLeading();
     expect(again).not.toBe(daemon);
@@ -122,11 +79,11 @@ describe('a highly available master', () => {
   });
 
   it('leads again after a ZooKeeper restart, from the state it had written', async () => {
-    const master = await haMaster(nextPath());
+    const master = await zk.haMaster(zk.nextUrl('ha-master'));
     const daemon = await master.waitUntilLeading();
     await daemon.master.updateWeights([{ role: 'ops', weight: 5 }]);
 
-    await zk.restart();
+    await zk.server.restart();
     const again = await waitFor('leading after the restart', async () => {
       const current = await master.waitUntilLeading();
       return current.master.isRecovered ? current : undefined;

@@ -1,4 +1,5 @@
 import {
+  contenderPath,
   contendersOf,
   decodeMasterInfo,
   encodeMasterInfo,
@@ -19,6 +20,13 @@ describe('the leader znodes', () => {
 
   it('orders the masters by sequence and ignores other children', () => {
     expect(contendersOf(children).map((contender) => contender.sequence)).toEqual([3, 7, 12]);
+  });
+
+  it('places a contender under its election path, the root included', () => {
+    expect(contenderPath('/mesolite', 'json.info_0000000003')).toBe(
+      '/mesolite/json.info_0000000003',
+    );
+    expect(contenderPath('/', 'json.info_0000000003')).toBe('/json.info_0000000003');
   });
 
   it('makes the lowest sequence the leader', () => {

@@ -1,59 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger, resolveDaemonOptions } from '@mesolite/daemon';
-import { HaMaster } from '@mesolite/daemon/ha/ha-master';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/daemon.js';
-import { type ZooKeeperServer, zookeeperServer } from '../../support/real-services.js';
 import { waitFor } from '../../support/wait.js';
+import { useZooKeeper } from './ha-fixture.js';
 
 /** The CLI finding the leading master through ZooKeeper, as mesos-resolve and Mesos's tools do. */
-let zk: ZooKeeperServer;
-let run = 0;
-const started: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  zk = await zookeeperServer({ tickTime: 500 });
-});
-afterAll(async () => {
-  await zk?.stop();
-});
-afterEach(async () => {
-  for (const stop of started.splice(0).reverse()) await stop();
-});
-
-function nextZkUrl(): string {
-  run += 1;
-  return `zk://${zk.connectionString}/cli-${run}/mesolite`;
-}
-
-async function haMaster(zkUrl: string): Promise<HaMaster> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mesolite-cli-ha-'));
-  const master = await HaMaster.start({
-    zk: zkUrl,
-    daemon: resolveDaemonOptions({
-      port: 0,
-      workDir,
-      logLevel: 'silent',
-      agent: false,
-      plugins: [],
-    }),
-    logger: createLogger(process.env.MESOLITE_TEST_LOG ?? 'silent'),
-  });
-  started.push(async () => {
-    await master.stop();
-    await rm(workDir, { recursive: true, force: true });
-  });
-  return master;
-}
+const zk = useZooKeeper();
 
 describe('the CLI and a highly available cluster', () => {
   it('`master resolve zk://…` prints the leader’s ip:port, and the next one after a failover', async () => {
-    const zkUrl = nextZkUrl();
-    const first = await haMaster(zkUrl);
+    const zkUrl = zk.nextUrl('cli');
+    const first = await zk.haMaster(zkUrl);
     await first.waitUntilLeading();
-    const second = await haMaster(zkUrl);
+    const second = await zk.haMaster(zkUrl);
 
     const resolved = await runCli(['master', 'resolve', zkUrl]);
     expect(resolved.stderr).toBe('');
@@ -69,10 +27,10 @@ describe('the CLI and a highly available cluster', () => {
   });
 
   it('`master leader --master zk://…` prints the leader, its elected time and every master', async () => {
-    const zkUrl = nextZkUrl();
-    const first = await haMaster(zkUrl);
+    const zkUrl = zk.nextUrl('cli');
+    const first = await zk.haMaster(zkUrl);
     const daemon = await first.waitUntilLeading();
-    const second = await haMaster(zkUrl);
+    const second = await zk.haMaster(zkUrl);
     await waitFor('the second master to be listed', async () =>
       first.masters.length === 2 ? true : undefined,
     );
@@ -96,10 +54,10 @@ describe('the CLI and a highly available cluster', () => {
   });
 
   it('every client command takes --master zk://… and talks to the leader', async () => {
-    const zkUrl = nextZkUrl();
-    const first = await haMaster(zkUrl);
+    const zkUrl = zk.nextUrl('cli');
+    const first = await zk.haMaster(zkUrl);
     await first.waitUntilLeading();
-    await haMaster(zkUrl);
+    await zk.haMaster(zkUrl);
 
     const health = await runCli(['health', '--master', zkUrl]);
     expect(health.stdout).toBe(`healthy: ${first.url}\n`);
@@ -108,7 +66,7 @@ describe('the CLI and a highly available cluster', () => {
   });
 
   it('says that no master leads when none is elected under the path', async () => {
-    const zkUrl = nextZkUrl();
+    const zkUrl = zk.nextUrl('cli');
     const resolved = await runCli(['master', 'resolve', zkUrl, '--timeout', '1']);
     expect(resolved.code).not.toBe(0);
     expect(resolved.stderr).toContain(`No master leads under ${zkUrl}`);

@@ -1,28 +1,22 @@
 import { access, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, resolveDaemonOptions } from '@mesolite/daemon';
-import { HaMaster } from '@mesolite/daemon/ha/ha-master';
+import type { HaMaster } from '@mesolite/daemon/ha/ha-master';
 import { packPlugin } from '@mesolite/daemon/plugins/plugin-packer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ZooKeeperServer, zookeeperServer } from '../../support/real-services.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../support/wait.js';
 import { upload } from '../plugins/support/plugin-packages.js';
+import { useZooKeeper } from './ha-fixture.js';
 
 const LEDGER = join(import.meta.dirname, '../plugins/fixtures/ledger');
 
-let zk: ZooKeeperServer;
+const zk = useZooKeeper();
 let packDir: string;
 /** The ledger plugin as `mesolite plugin pack` makes it, and a second edition of it. */
 let ledgerV1: Buffer;
 let ledgerV2: Buffer;
-let run = 0;
-const masters: HaMaster[] = [];
-const workDirs: string[] = [];
-const workDirOf = new Map<HaMaster, string>();
 
 beforeAll(async () => {
-  zk = await zookeeperServer({ tickTime: 500 });
   packDir = await mkdtemp(join(tmpdir(), 'mesolite-replication-pack-'));
   ledgerV1 = await readFile((await packPlugin(LEDGER, join(packDir, 'ledger-1.tgz'))).file);
   const second = join(packDir, 'ledger-2');
@@ -34,39 +28,8 @@ beforeAll(async () => {
   ledgerV2 = await readFile((await packPlugin(second, join(packDir, 'ledger-2.tgz'))).file);
 }, 120_000);
 afterAll(async () => {
-  await zk?.stop();
   if (packDir) await rm(packDir, { recursive: true, force: true });
 });
-afterEach(async () => {
-  for (const master of masters.splice(0).reverse()) await master.stop();
-  for (const dir of workDirs.splice(0)) await rm(dir, { recursive: true, force: true });
-  workDirOf.clear();
-});
-
-/** A highly available master in this process; `workDir` again is the same master restarted. */
-async function haMaster(path: string, workDir?: string): Promise<HaMaster> {
-  const dir = workDir ?? (await mkdtemp(join(tmpdir(), 'mesolite-replication-')));
-  if (!workDir) workDirs.push(dir);
-  const master = await HaMaster.start({
-    zk: `zk://${zk.connectionString}${path}`,
-    daemon: resolveDaemonOptions({
-      port: 0,
-      workDir: dir,
-      logLevel: 'silent',
-      agent: false,
-      plugins: [],
-    }),
-    logger: createLogger(process.env.MESOLITE_TEST_LOG ?? 'silent'),
-  });
-  masters.push(master);
-  workDirOf.set(master, dir);
-  return master;
-}
-
-function nextPath(): string {
-  run += 1;
-  return `/plugin-replication-${run}/mesolite`;
-}
 
 async function following(follower: HaMaster, leader: HaMaster): Promise<void> {
   await waitFor(`${follower.url} to know ${leader.url} leads`, async () =>
@@ -91,11 +54,11 @@ interface PluginList {
 
 describe('plugins installed at run time on highly available masters', () => {
   it('run on the next leader with their state and framework id, and are gone from every master once removed', async () => {
-    const path = nextPath();
-    const first = await haMaster(path);
-    const firstDir = workDirOf.get(first) ?? '';
+    const zkUrl = zk.nextUrl('plugin-replication');
+    const first = await zk.haMaster(zkUrl);
+    const firstDir = zk.workDirOf(first);
     await first.waitUntilLeading();
-    const second = await haMaster(path);
+    const second = await zk.haMaster(zkUrl);
     await following(second, first);
 
     // Installed through the follower, which hands it to the leader.
@@ -123,7 +86,7 @@ describe('plugins installed at run time on highly available masters', () => {
     expect(ledgers.map((framework) => [framework.id, framework.connected])).toEqual([[id, true]]);
 
     // The first master comes back with the ledger's files from its own term, and follows.
-    const restarted = await haMaster(path, firstDir);
+    const restarted = await zk.haMaster(zkUrl, { workDir: firstDir });
     await following(restarted, second);
     expect(await exists(join(firstDir, 'plugins/ledger/package.json'))).toBe(true);
     const removed = await fetch(`${restarted.url}/mesolite/v1/plugins/ledger`, {
@@ -141,13 +104,13 @@ describe('plugins installed at run time on highly available masters', () => {
   });
 
   it('reach the next leader upgraded and disabled, as the last leader left them', async () => {
-    const path = nextPath();
-    const first = await haMaster(path);
-    const firstDir = workDirOf.get(first) ?? '';
+    const zkUrl = zk.nextUrl('plugin-replication');
+    const first = await zk.haMaster(zkUrl);
+    const firstDir = zk.workDirOf(first);
     await first.waitUntilLeading();
     expect((await upload(first.url, ledgerV1)).status).toBe(201);
     const { id } = (await json(fetch(`${first.url}/service/ledger/framework`))) as { id: string };
-    const second = await haMaster(path);
+    const second = await zk.haMaster(zkUrl);
     await following(second, first);
 
     await first.stop();
@@ -156,7 +119,7 @@ describe('plugins installed at run time on highly available masters', () => {
       edition: 'first',
     });
     // Back as a follower, with the first edition in its work dir.
-    const restarted = await haMaster(path, firstDir);
+    const restarted = await zk.haMaster(zkUrl, { workDir: firstDir });
     await following(restarted, second);
     const upgraded = await upload(restarted.url, ledgerV2, 'PUT', '/mesolite/v1/plugins/ledger');
     expect(upgraded.status).toBe(200);

@@ -1,48 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger, resolveDaemonOptions } from '@mesolite/daemon';
-import { HaMaster } from '@mesolite/daemon/ha/ha-master';
+import type { HaMaster } from '@mesolite/daemon/ha/ha-master';
 import type { MastersView } from '@mesolite/daemon/ha/masters-view';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/daemon.js';
-import { type ZooKeeperServer, zookeeperServer } from '../../support/real-services.js';
 import { waitFor } from '../../support/wait.js';
+import { useZooKeeper } from './ha-fixture.js';
 
-let zk: ZooKeeperServer;
-let run = 0;
-const started: Array<() => Promise<void>> = [];
-
-beforeAll(async () => {
-  zk = await zookeeperServer({ tickTime: 500 });
-});
-afterAll(async () => {
-  await zk?.stop();
-});
-afterEach(async () => {
-  for (const stop of started.splice(0).reverse()) await stop();
-});
-
-async function haMaster(path: string, quorum: number): Promise<HaMaster> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mesolite-quorum-'));
-  const master = await HaMaster.start({
-    zk: `zk://${zk.connectionString}${path}`,
-    daemon: resolveDaemonOptions({
-      port: 0,
-      workDir,
-      logLevel: 'silent',
-      agent: false,
-      plugins: [],
-    }),
-    logger: createLogger(process.env.MESOLITE_TEST_LOG ?? 'silent'),
-    quorum,
-  });
-  started.push(async () => {
-    await master.stop();
-    await rm(workDir, { recursive: true, force: true });
-  });
-  return master;
-}
+const zk = useZooKeeper();
 
 async function operator(master: HaMaster, type: string): Promise<Response> {
   return fetch(`${master.url}/api/v1`, {
@@ -58,9 +21,8 @@ async function masters(master: HaMaster): Promise<MastersView> {
 
 describe('--quorum', () => {
   it('holds an elected master at "not finished recovery" until a second master joins', async () => {
-    run += 1;
-    const path = `/quorum-${run}/mesolite`;
-    const first = await haMaster(path, 2);
+    const zkUrl = zk.nextUrl('quorum');
+    const first = await zk.haMaster(zkUrl, { quorum: 2 });
     await waitFor('the first master to be elected', async () =>
       first.leadership.isLeader() ? true : undefined,
     );
@@ -73,7 +35,7 @@ describe('--quorum', () => {
     expect(alone.leading).toBe(true);
     expect(alone.quorum).toEqual({ required: 2, present: 1 });
 
-    const second = await haMaster(path, 2);
+    const second = await zk.haMaster(zkUrl, { quorum: 2 });
     const daemon = await first.waitUntilLeading();
     expect(daemon.master.isRecovered).toBe(true);
     expect((await operator(first, 'GET_HEALTH')).status).toBe(200);

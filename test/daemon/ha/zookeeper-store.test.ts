@@ -1,45 +1,24 @@
 import { encodeZnodeKey } from '@mesolite/daemon/ha/znode-key';
-import { ZooKeeperConnection } from '@mesolite/daemon/ha/zookeeper-connection';
+import type { ZooKeeperConnection } from '@mesolite/daemon/ha/zookeeper-connection';
 import { ZooKeeperStore } from '@mesolite/daemon/ha/zookeeper-store';
 import type { Store } from '@mesolite/daemon/store/store';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ZooKeeperServer, zookeeperServer } from '../../support/real-services.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../support/wait.js';
+import { useZooKeeper } from './ha-fixture.js';
 
 // The store contract itself (ordering, namespaces, batches, closing) runs against the
 // ZooKeeperStore in test/daemon/store/store-contract.test.ts; these are what only a
 // replicated store has to show.
 
-let zk: ZooKeeperServer;
+const zk = useZooKeeper();
 let root: string;
-let run = 0;
-const connections: ZooKeeperConnection[] = [];
 
-beforeAll(async () => {
-  zk = await zookeeperServer({ tickTime: 500 });
-});
-afterAll(async () => {
-  await zk?.stop();
-});
 beforeEach(() => {
-  run += 1;
-  root = `/mesolite-${run}/store`;
+  root = `${zk.nextPath('mesolite')}/store`;
 });
-afterEach(async () => {
-  for (const connection of connections.splice(0)) await connection.close();
-});
-
-async function connect(): Promise<ZooKeeperConnection> {
-  const connection = new ZooKeeperConnection({
-    connectionString: zk.connectionString,
-  });
-  connections.push(connection);
-  await connection.waitUntilConnected();
-  return connection;
-}
 
 async function openStore(connection?: ZooKeeperConnection): Promise<Store> {
-  return ZooKeeperStore.open({ connection: connection ?? (await connect()), root });
+  return ZooKeeperStore.open({ connection: connection ?? (await zk.connect()), root });
 }
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -71,7 +50,7 @@ describe('ZooKeeperStore', () => {
   });
 
   it('keeps one znode per key under the root, with the JSON as its data', async () => {
-    const connection = await connect();
+    const connection = await zk.connect();
     const store = await openStore(connection);
     await store.put('tasks/t-1', { state: 'TASK_RUNNING' });
     expect(await connection.getChildren(root)).toEqual([encodeZnodeKey('tasks/t-1')]);
@@ -80,7 +59,7 @@ describe('ZooKeeperStore', () => {
   });
 
   it('writes only the keys whose value changes', async () => {
-    const connection = await connect();
+    const connection = await zk.connect();
     const store = await openStore(connection);
     await store.batch([
       { type: 'put', key: 'same', value: { n: 1 } },
@@ -146,11 +125,11 @@ describe('ZooKeeperStore', () => {
   });
 
   it('fails at once with a 503 error while ZooKeeper is down, and resumes with its data when it is back', async () => {
-    const connection = await connect();
+    const connection = await zk.connect();
     const store = await openStore(connection);
     await store.put('acknowledged', 'kept');
 
-    await zk.kill();
+    await zk.server.kill();
     try {
       await waitFor('the connection to drop', async () =>
         connection.connected ? undefined : true,
@@ -162,7 +141,7 @@ describe('ZooKeeperStore', () => {
         coded('MESOLITE_ERR_ZK_UNAVAILABLE', 503),
       );
     } finally {
-      await zk.start();
+      await zk.server.start();
     }
 
     await connection.waitUntilConnected();

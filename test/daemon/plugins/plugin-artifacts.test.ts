@@ -9,7 +9,7 @@ import { ArtifactRegistry, copiedInto } from '@mesolite/daemon/plugins/plugin-ar
 import { packPlugin } from '@mesolite/daemon/plugins/plugin-packer';
 import { list } from 'tar';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+import type { TestDaemon } from '../../support/daemon.js';
 import {
   ADMIN,
   type SecureDaemon,
@@ -17,6 +17,7 @@ import {
   VIEWER,
   workDirWithUsers,
 } from '../auth/secure-daemon.js';
+import { daemonPerTest } from './support/daemon-per-test.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures/artifacts');
 const TOOL = join(FIXTURE, 'bin/tool.sh');
@@ -36,20 +37,11 @@ async function installFixture(workDir: string): Promise<void> {
 }
 
 describe('plugin artifacts served by the master', () => {
-  let daemon: TestDaemon | undefined;
-  let workDir: string | undefined;
-  afterEach(async () => {
-    await daemon?.stop();
-    daemon = undefined;
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-    workDir = undefined;
-  });
+  const daemons = daemonPerTest('artifacts');
 
   async function start(): Promise<TestDaemon> {
-    workDir = await mkdtemp(join(tmpdir(), 'mesolite-artifacts-'));
-    await installFixture(workDir);
-    daemon = await startTestDaemon({}, { workDir, plugins: [] });
-    return daemon;
+    await installFixture(await daemons.workDir());
+    return daemons.start({ plugins: [] });
   }
 
   async function artifact(d: TestDaemon, name: string): Promise<Artifact> {

@@ -1,32 +1,22 @@
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+import { describe, expect, it } from 'vitest';
+import type { TestDaemon } from '../../support/daemon.js';
+import { daemonPerTest } from './support/daemon-per-test.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
-async function workDirWith(...plugins: string[]): Promise<string> {
-  const workDir = await mkdtemp(join(tmpdir(), 'mesolite-plugins-'));
-  await mkdir(join(workDir, 'plugins'));
-  for (const plugin of plugins)
-    await cp(join(FIXTURES, plugin), join(workDir, 'plugins', plugin), { recursive: true });
-  return workDir;
-}
-
 describe('plugins', () => {
-  let daemon: TestDaemon | undefined;
-  let workDir: string | undefined;
-  afterEach(async () => {
-    await daemon?.stop();
-    daemon = undefined;
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-  });
+  const daemons = daemonPerTest('plugins');
 
+  /** A daemon with `fixtures` installed in its work dir, starting `plugins`. */
   async function start(plugins: string[], ...fixtures: string[]): Promise<TestDaemon> {
-    workDir = await workDirWith(...fixtures);
-    daemon = await startTestDaemon({}, { workDir, plugins });
-    return daemon;
+    const workDir = await daemons.workDir();
+    await mkdir(join(workDir, 'plugins'));
+    for (const fixture of fixtures) {
+      await cp(join(FIXTURES, fixture), join(workDir, 'plugins', fixture), { recursive: true });
+    }
+    return daemons.start({ plugins });
   }
 
   it('serves an installed plugin at /service/<name>/ with its config', async () => {
@@ -63,8 +53,8 @@ describe('plugins', () => {
       body: JSON.stringify({ text: 'kept' }),
     });
     await d.stop();
-    daemon = await startTestDaemon({}, { workDir, plugins: ['hello'] });
-    const note = await fetch(`${daemon.url}/service/hello/notes/a`);
+    const restarted = await daemons.start({ plugins: ['hello'] });
+    const note = await fetch(`${restarted.url}/service/hello/notes/a`);
     expect(await note.json()).toEqual({ text: 'kept' });
   });
 
@@ -108,8 +98,8 @@ describe('plugins', () => {
     const d = await start(['hello'], 'hello');
     await fetch(`${d.url}/mesolite/v1/plugins/hello/disable`, { method: 'POST' });
     await d.stop();
-    daemon = await startTestDaemon({}, { workDir, plugins: ['hello'] });
-    expect((await fetch(`${daemon.url}/service/hello/greeting`)).status).toBe(503);
+    const restarted = await daemons.start({ plugins: ['hello'] });
+    expect((await fetch(`${restarted.url}/service/hello/greeting`)).status).toBe(503);
   });
 
   it('answers 404 for a plugin that is not installed', async () => {

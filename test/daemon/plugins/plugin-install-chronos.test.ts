@@ -5,9 +5,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { packPlugin } from '@mesolite/daemon/plugins/plugin-packer';
 import { list as listTar } from 'tar';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDaemon } from '../../support/daemon.js';
 import { waitFor } from '../../support/wait.js';
+import { daemonPerTest } from './support/daemon-per-test.js';
 import { upload } from './support/plugin-packages.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -21,8 +22,7 @@ interface ChronosJob {
 describe('the chronos plugin, packed and installed at run time', () => {
   let packDir: string;
   let tgz: Buffer;
-  let daemon: TestDaemon | undefined;
-  let workDir: string | undefined;
+  const daemons = daemonPerTest('install');
 
   beforeAll(async () => {
     await promisify(execFile)('npx', ['tsc', '-b', CHRONOS], { cwd: REPO });
@@ -33,18 +33,9 @@ describe('the chronos plugin, packed and installed at run time', () => {
   afterAll(async () => {
     await rm(packDir, { recursive: true, force: true });
   });
-  afterEach(async () => {
-    await daemon?.stop();
-    daemon = undefined;
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-    workDir = undefined;
-  });
-
   /** A master and agent started with only the marathon plugin, as `mesolite up --plugins marathon`. */
-  async function start(): Promise<TestDaemon> {
-    workDir ??= await mkdtemp(join(tmpdir(), 'mesolite-install-'));
-    daemon = await startTestDaemon({}, { workDir, agent: true, plugins: ['marathon'] });
-    return daemon;
+  function start(): Promise<TestDaemon> {
+    return daemons.start({ agent: true, plugins: ['marathon'] });
   }
 
   async function install(d: TestDaemon): Promise<void> {
