@@ -5,9 +5,9 @@
  * profile, and when the browser exits stops what it started and removes the profile.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Logger, RunningDaemon } from '@mesolite/daemon';
 import { connectDaemon, type DaemonConnection } from './daemon-connection.js';
 import { configuredDaemonUrl, parseSettings, settingsPath } from './daemon-target.js';
@@ -105,6 +105,20 @@ async function groupGone(child: ChildProcess): Promise<void> {
   }
 }
 
+/**
+ * Chromium keeps its single-instance socket in a temp dir of its own, linked from the
+ * profile as SingletonSocket, and removes that dir only on an orderly exit: a browser
+ * ended by a signal (Ctrl+C) leaves it in /tmp.
+ */
+async function removeSingletonDir(profileDir: string): Promise<void> {
+  const socket = await readlink(join(profileDir, 'SingletonSocket')).catch(() => undefined);
+  if (socket === undefined) return;
+  const dir = dirname(socket);
+  // Only ever the dir Chromium made for it, whatever the link was changed to point at.
+  if (!/^org\.chromium\.Chromium\.\w+$/.test(basename(dir))) return;
+  await rm(dir, { recursive: true, force: true });
+}
+
 function run(
   launch: BrowserLaunch,
   options: DesktopOptions,
@@ -152,14 +166,17 @@ export async function startDesktop(options: DesktopOptions): Promise<DesktopSess
     }
     const { child, exited } = run(launch, options);
     const owned = connection;
+    const profileDir =
+      launch.shell === 'chromium' ? join(profileRoot, 'chromium-profile') : undefined;
     const finished = exited.finally(async () => {
       await owned?.close();
+      if (profileDir !== undefined) await removeSingletonDir(profileDir);
       await removeProfile();
     });
     return {
       shell: launch.shell,
       daemonUrl: launch.daemon.url,
-      profileDir: launch.shell === 'chromium' ? join(profileRoot, 'chromium-profile') : undefined,
+      profileDir,
       finished,
       async stop() {
         if (child.exitCode === null && child.signalCode === null) signalGroup(child, 'SIGTERM');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { probeHealth } from '@mesolite/electron/daemon-connection';
 import { type DesktopSession, startDesktop } from '@mesolite/electron/desktop-session';
@@ -123,9 +123,13 @@ describe('npm run desktop without Electron', () => {
       },
     });
     await devToolsUrl(session);
+    // Chromium's single-instance dir in /tmp, which a browser ended by a signal leaves behind.
+    const singleton = dirname(await readlink(join(session.profileDir ?? '/', 'SingletonSocket')));
+    expect(existsSync(singleton)).toBe(true);
     await session.stop();
     expect(await probeHealth(session.daemonUrl)).toMatch(/ECONNREFUSED/);
     expect(existsSync(dirname(session.profileDir ?? '/'))).toBe(false);
+    expect(existsSync(singleton)).toBe(false);
   });
 
   it('refuses a daemon URL that is not http(s), starting nothing', async () => {

@@ -10,11 +10,25 @@ import {
   resolveDaemonOptions,
   startDaemon,
 } from '@mesolite/daemon';
+import { endLeftoversUnder } from './leftovers.js';
 
 export const CLI_PATH = resolve(import.meta.dirname, '../../daemon/dist/cli/main.js');
 
+export interface StopOptions {
+  /**
+   * Leave the agent's tasks running, for a test that restarts a daemon on the same work
+   * dir and expects the new agent to recover them (default: they are killed).
+   */
+  keepTasks?: boolean;
+}
+
 export interface TestDaemon extends RunningDaemon {
   readonly workDir: string;
+  /**
+   * Stops the daemon, then kills what its agent left running: tasks outlive an agent on
+   * purpose (Mesos agents' tasks survive an agent restart), but not a test.
+   */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 export interface TestDaemonOptions {
@@ -53,8 +67,11 @@ export async function startTestDaemon(
     agent: daemon.agent,
     plugins: daemon.plugins,
     workDir,
-    async stop() {
+    async stop(stopOptions: StopOptions = {}) {
       await daemon.stop();
+      // Only once the daemon is stopped: until then a framework may launch a task in place
+      // of one just killed. What still runs in the sandboxes (or mounts them) is left over.
+      if (daemon.agent && !stopOptions.keepTasks) await endLeftoversUnder(workDir);
       if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
     },
   };

@@ -38,7 +38,14 @@ export class MissingDependencyError extends Error {
   }
 }
 
-const STATE_DIR = join(tmpdir(), 'mesolite-test-services');
+/**
+ * The temp dir shared by every test run on this machine, where the global setup found it
+ * before pointing TMPDIR at a directory of the run's own: a dockerd started by one run is
+ * found, and stopped, through state kept here.
+ */
+export const SHARED_TMPDIR_VARIABLE = 'MESOLITE_TEST_SHARED_TMPDIR';
+
+const STATE_DIR = join(process.env[SHARED_TMPDIR_VARIABLE] ?? tmpdir(), 'mesolite-test-services');
 const DOCKERD_PID_FILE = join(STATE_DIR, 'dockerd.pid');
 const DOCKERD_LOG = join(STATE_DIR, 'dockerd.log');
 const DOCKERD_LOCK = join(STATE_DIR, 'dockerd.lock');

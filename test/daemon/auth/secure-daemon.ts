@@ -11,6 +11,8 @@ import {
 import { withLocalUsers } from '@mesolite/daemon/auth/local-auth-store';
 import { masterFetch } from '@mesolite/daemon/auth/master-fetch';
 import type { Role } from '@mesolite/daemon/auth/roles';
+import type { StopOptions } from '../../support/daemon.js';
+import { endLeftoversUnder } from '../../support/leftovers.js';
 
 export interface TestUser {
   readonly uid: string;
@@ -29,6 +31,8 @@ export interface SecureDaemon extends RunningDaemon {
   fetch(token?: string): typeof fetch;
   /** Logs `user` in and returns the token. */
   login(user: TestUser): Promise<string>;
+  /** Stops the daemon, then kills the tasks its agent left running unless told to keep them. */
+  stop(options?: StopOptions): Promise<void>;
 }
 
 /** A fresh work dir with these local users, made while no daemon runs (as an operator would). */
@@ -93,8 +97,9 @@ export async function startSecureDaemon(
       if (!response.ok) throw new Error(`login of ${user.uid} answered ${response.status}`);
       return ((await response.json()) as { token: string }).token;
     },
-    async stop() {
+    async stop(stopOptions: StopOptions = {}) {
       await daemon.stop();
+      if (daemon.agent && !stopOptions.keepTasks) await endLeftoversUnder(workDir);
       if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
     },
   };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCliDaemon, startTestDaemon, type TestDaemon } from '../../support/daemon.js';
+import { endLeftoversUnder } from '../../support/leftovers.js';
 import type { Json } from '../../support/raw-mesos-scheduler.js';
 import { waitFor } from '../../support/wait.js';
 
@@ -141,7 +142,11 @@ describe('Marathon deployments', () => {
 
   it('loses nothing when the daemon is killed with -9 during a deployment', async () => {
     const workDir = await mkdtemp(join(tmpdir(), 'mesolite-marathon-kill-'));
-    cleanups.push(() => rm(workDir, { recursive: true, force: true }));
+    cleanups.push(async () => {
+      // The daemons are killed by then; their tasks outlive them, as tasks outlive an agent.
+      await endLeftoversUnder(workDir);
+      await rm(workDir, { recursive: true, force: true });
+    });
     const flag = join(workDir, 'healthy-now');
     await writeFile(join(workDir, 'server.py'), gatedServer(flag));
     const start = (port: number) =>

@@ -241,7 +241,7 @@ describe('the Aurora plugin', () => {
       const key = keyOf(svc);
       await send('POST', `/jobs/${key}`, { job: svc });
       const before = await taskWhere(key, 'the task to run', (t) => t.status === 'RUNNING');
-      await daemon.stop();
+      await daemon.stop({ keepTasks: true });
       daemon = await startTestDaemon({}, { agent: true, plugins: ['aurora'], workDir });
       base = `${daemon.url}/service/aurora`;
       const jobs = (await (await send('GET', '/jobs')).json()) as Json;
