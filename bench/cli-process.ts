@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../test/support/wait.js';
 
 export const CLI = resolve(import.meta.dirname, '../daemon/dist/cli/main.js');
 
@@ -29,16 +29,10 @@ export async function spawnCli(args: string[], pattern: RegExp): Promise<[ChildP
 }
 
 /** Polls `probe` until it answers (a throw counts as not yet), or gives up after `timeoutMs`. */
-export async function until<T>(
+export function until<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs = 180_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await sleep(POLL_MS);
-  }
+  return waitFor(what, probe, timeoutMs, POLL_MS);
 }

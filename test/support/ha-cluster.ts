@@ -4,12 +4,12 @@
  * which master leads, a failover by kill -9 of the leader, and the tasks a master knows
  * with their processes. A {@link HaCluster} owns all it starts and stops it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI_PATH, startCliDaemon } from './daemon.js';
+import { type CliRun, spawnCli, startCliDaemon } from './daemon.js';
 import { type ZooKeeperServer, zookeeperServer } from './real-services.js';
 import { waitFor } from './wait.js';
 
@@ -83,15 +83,6 @@ export function agentArgs(master: string, workDir: string, options: AgentOptions
   ];
 }
 
-export interface CliRun {
-  readonly child: ChildProcess;
-  /** All the process printed on stdout so far. */
-  stdout(): string;
-  stderr(): string;
-  /** Settles with the exit code once the process ended and its output is read. */
-  readonly closed: Promise<number | null>;
-}
-
 /**
  * One real ZooKeeper (tickTime 500, so sessions may be as short as 1 s) and every process,
  * work dir and task process a test starts against it. Tasks run in their own process
@@ -155,20 +146,9 @@ export class HaCluster {
 
   /** A `mesolite` process whose output the test reads (it adds `--log-level silent`). */
   spawn(args: string[]): CliRun {
-    const child = spawn(process.execPath, [CLI_PATH, ...args, '--log-level', 'silent'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.#children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-    return { child, stdout: () => stdout, stderr: () => stderr, closed };
+    const run = spawnCli([...args, '--log-level', 'silent']);
+    this.#children.push(run.child);
+    return run;
   }
 
   /** Runs a `mesolite` command to its end. */
