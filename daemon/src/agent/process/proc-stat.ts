@@ -63,29 +63,51 @@ export function readBootId(): string | undefined {
   }
 }
 
-/**
- * Processes of a process group that still run. Zombies are left out: when the agent is
- * gone, a task's orphans belong to pid 1, and not every pid 1 reaps (this one may not),
- * so a zombie must count as ended, and `kill(-pgid, 0)` cannot tell.
- */
-export async function liveGroupMembers(pgid: number): Promise<number[]> {
+/** Every process /proc lists now; a process that exits meanwhile is left out. */
+async function readAllProcStats(): Promise<ProcStat[]> {
   let entries: string[];
   try {
     entries = await readdir('/proc');
   } catch {
     return [];
   }
-  const members: number[] = [];
-  await Promise.all(
-    entries.map(async (entry) => {
-      if (!/^\d+$/.test(entry)) return;
-      const stat = await readProcStat(Number(entry));
-      if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') {
-        members.push(stat.pid);
-      }
-    }),
+  const stats = await Promise.all(
+    entries.filter((entry) => /^\d+$/.test(entry)).map((entry) => readProcStat(Number(entry))),
   );
-  return members;
+  return stats.filter((stat) => stat !== undefined);
+}
+
+// Killing many tasks at once has each of them wait for its group to empty; a scan of
+// /proc per task per round made that quadratic. Callers share scans instead, and each
+// gets one that started after it asked, so none is answered with an older picture.
+let queuedScan: Promise<ProcStat[]> | undefined;
+let runningScan: Promise<ProcStat[]> | undefined;
+
+function scanProcesses(): Promise<ProcStat[]> {
+  if (queuedScan) return queuedScan;
+  const scan: Promise<ProcStat[]> = (runningScan ?? Promise.resolve([]))
+    .catch(() => [])
+    .then(() => {
+      queuedScan = undefined;
+      runningScan = scan;
+      return readAllProcStats();
+    })
+    .finally(() => {
+      if (runningScan === scan) runningScan = undefined;
+    });
+  queuedScan = scan;
+  return scan;
+}
+
+/**
+ * Processes of a process group that still run. Zombies are left out: when the agent is
+ * gone, a task's orphans belong to pid 1, and not every pid 1 reaps (this one may not),
+ * so a zombie must count as ended, and `kill(-pgid, 0)` cannot tell.
+ */
+export async function liveGroupMembers(pgid: number): Promise<number[]> {
+  return (await scanProcesses())
+    .filter((stat) => stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X')
+    .map((stat) => stat.pid);
 }
 
 /** Signals a whole process group; false when it no longer exists. */
