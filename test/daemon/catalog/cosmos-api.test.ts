@@ -381,13 +381,18 @@ describe('the Cosmos API, with a Universe repository served over HTTP', () => {
     const framework = new TestFramework(daemon.url);
     try {
       await framework.subscribe({ name: 'sleeper-fw' });
-      await call('/package/install', 'install', { packageName: 'sleeper' });
+      // An id of its own: an earlier test's /sleeper may still be stopping, which locks it.
+      const installed = await call('/package/install', 'install', {
+        packageName: 'sleeper',
+        appId: '/sleeper-teardown',
+      });
+      expect(installed.status).toBe(200);
       const answer = await call('/package/uninstall', 'uninstall', {
         packageName: 'sleeper',
-        appId: '/sleeper',
+        appId: '/sleeper-teardown',
       });
       expect(answer.body).toEqual({
-        results: [{ packageName: 'sleeper', appId: '/sleeper', packageVersion: '2.0.0' }],
+        results: [{ packageName: 'sleeper', appId: '/sleeper-teardown', packageVersion: '2.0.0' }],
       });
       const state = (await (await fetch(`${daemon.url}/master/state`)).json()) as Json;
       expect(state.frameworks.map((fw: Json) => fw.name)).not.toContain('sleeper-fw');
