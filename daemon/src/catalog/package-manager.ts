@@ -29,7 +29,7 @@ import { LABELS } from './package-labels.js';
 import type { RepositoryList } from './repository-list.js';
 import type { RepositoryLoader } from './repository-loader.js';
 import { decodePackageDefinition } from './storage-envelope.js';
-import type { PackageDefinition } from './universe-schema.js';
+import { fieldsWithout, type PackageDefinition } from './universe-schema.js';
 
 export interface RepositoryFailure {
   repository: Repository;
@@ -79,22 +79,20 @@ export interface Installation {
   };
 }
 
-const INSTALLED_DETAILS = [
-  'packagingVersion',
-  'name',
-  'version',
-  'maintainer',
-  'description',
-  'tags',
-  'selected',
-  'scm',
-  'website',
-  'framework',
-  'preInstallNotes',
-  'postInstallNotes',
-  'postUninstallNotes',
-  'licenses',
-] as const;
+// Cosmos's installed PackageDetails: the descriptive fields, without the release version
+// or what only describes how to run the package.
+const INSTALLED_DETAILS = fieldsWithout(
+  'releaseVersion',
+  'minDcosReleaseVersion',
+  'marathon',
+  'resource',
+  'config',
+  'command',
+  'lastUpdated',
+  'hasKnownIssues',
+  'upgradesFrom',
+  'downgradesTo',
+);
 
 export class PackageManager {
   constructor(
